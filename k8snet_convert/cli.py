@@ -1,0 +1,294 @@
+"""The command line: parse flags into one Options, call the pipeline, render, return the exit code.
+
+Typer is imported only here; the core never prints. A central handler maps user errors, bugs and
+Ctrl-C to the stable exit codes of SPEC §7 and writes a crash log for bugs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from . import __version__, config
+from .errors import ConvertError, UsageError
+from .options import (
+    AnnotationStyle,
+    AttachmentParams,
+    Options,
+    OutputMode,
+    Profile,
+    Target,
+)
+from .run import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE
+
+app = typer.Typer(
+    name="k8snet-convert",
+    help="Migrate Kubernetes manifests between Multus and native multi-networking (KEP-3698), losslessly.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+PathsArg = Annotated[list[str], typer.Argument(help="Files or folders (.yaml, .yml, .json); - for stdin.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"k8snet-convert {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """k8snet-convert: Multus <-> native multi-networking."""
+
+
+def build_options(inputs: list[str], flags: dict[str, Any]) -> Options:
+    """Flags over the project configuration (nearest to the first input) over defaults."""
+    start = Path(inputs[0]) if inputs and inputs[0] != "-" else Path.cwd()
+    found = config.find(start) if start.exists() else None
+    settings = config.load(found) if found else {}
+    merged: dict[str, Any] = {}
+    for key, value in settings.items():
+        merged[key.replace("-", "_")] = value
+    for key, value in flags.items():
+        if value is not None and value != ():
+            merged[key] = value
+    if "exclude" in merged:
+        merged["exclude"] = tuple(merged["exclude"])
+    merged.pop("report_format", None)
+    try:
+        if "to" in merged:
+            merged["to"] = Target(merged["to"])
+        if "profile" in merged:
+            merged["profile"] = Profile(merged["profile"])
+        if "attachment_params" in merged:
+            merged["attachment_params"] = AttachmentParams(merged["attachment_params"])
+        if "annotation_style" in merged:
+            merged["annotation_style"] = AnnotationStyle(merged["annotation_style"])
+    except ValueError as exc:
+        where = f" (from {found})" if found else ""
+        raise UsageError(f"{exc}{where}") from None
+    from .dialects.native.profiles import check_template
+
+    options = Options(**merged)
+    problem = check_template(options.name_template)
+    if problem:
+        raise UsageError(problem)
+    return options
+
+
+def _report_settings(inputs: list[str]) -> str | None:
+    start = Path(inputs[0]) if inputs and inputs[0] != "-" else Path.cwd()
+    found = config.find(start) if start.exists() else None
+    value = config.load(found).get("report-format") if found else None
+    return str(value) if value else None
+
+
+def _finish(command: str, inputs: list[str], options: Options, report: Path | None, report_format: str | None) -> int:
+    from . import report as reports
+    from .run import run
+
+    outcome = run(inputs, options)
+    code = outcome.exit_code(options)
+    summary = reports.Summary(
+        command=command,
+        files_scanned=outcome.files_seen,
+        files_changed=len(outcome.changed),
+        exit_code=code,
+        mode=options.mode.value,
+    )
+    shown = outcome.findings
+    if options.quiet:
+        shown = [f for f in shown if f.severity.value == "error"]
+    if not options.quiet or shown:
+        sys.stderr.write(reports.render(reports.ReportFormat.TEXT, shown, summary))
+    if options.mode is OutputMode.CHECK and outcome.changed:
+        for result in outcome.changed:
+            sys.stderr.write(f"would convert: {result.display}\n")
+        sys.stderr.write("fix with: k8snet-convert convert --write " + " ".join(inputs) + "\n")
+    if report is not None:
+        fmt = reports.format_for(report, report_format or _report_settings(inputs))
+        report.write_text(reports.render(fmt, outcome.findings, summary), encoding="utf-8")
+    return code
+
+
+@app.command()
+def convert(
+    paths: PathsArg,
+    to: Annotated[Target | None, typer.Option(help="Target dialect.")] = None,
+    write: Annotated[bool, typer.Option("--write", help="Rewrite files in place (atomically).")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff; write nothing.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 if anything would change.")] = False,
+    output_dir: Annotated[Path | None, typer.Option(help="Write results to DIR, mirroring the tree.")] = None,
+    profile: Annotated[Profile | None, typer.Option(help="KEP-3698 revision to emit.")] = None,
+    api_version: Annotated[str | None, typer.Option(help="apiVersion of PodNetwork objects.")] = None,
+    provider: Annotated[str | None, typer.Option(help="PodNetwork spec.provider.")] = None,
+    name_template: Annotated[str | None, typer.Option(help="PodNetwork name: {name}, {namespace}.")] = None,
+    attachment_params: Annotated[
+        AttachmentParams | None, typer.Option(help="Where per-attachment parameters go.")
+    ] = None,
+    annotation_style: Annotated[
+        AnnotationStyle | None, typer.Option(help="Annotation form when writing Multus.")
+    ] = None,
+    implicit_interfaces: Annotated[
+        bool | None, typer.Option("--implicit-interfaces", help="Leave unnamed interfaces unnamed.")
+    ] = None,
+    strict: Annotated[bool | None, typer.Option("--strict", help="Every loss or move is an error.")] = None,
+    multus_namespace: Annotated[
+        str | None, typer.Option(help="Namespace of default-network references without one.")
+    ] = None,
+    inject_resources: Annotated[
+        bool | None, typer.Option("--inject-resources", help="Write device requests into containers.")
+    ] = None,
+    verify_roundtrip: Annotated[
+        bool | None, typer.Option("--verify-roundtrip", help="Check that every document converts back.")
+    ] = None,
+    namespace: Annotated[str | None, typer.Option(help="Namespace of objects that name none.")] = None,
+    exclude: Annotated[list[str] | None, typer.Option(help="Glob of paths to skip (repeatable).")] = None,
+    jobs: Annotated[int | None, typer.Option(help="Worker processes (default: cores).")] = None,
+    report: Annotated[Path | None, typer.Option(help="Write a report file (always, also when clean).")] = None,
+    report_format: Annotated[str | None, typer.Option(help="Report format (default: by extension).")] = None,
+    quiet: Annotated[bool | None, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = None,
+) -> int:
+    """Convert manifests (default: Multus -> native) and print them, or write/diff/check them."""
+    modes = [m for m, on in ((OutputMode.WRITE, write), (OutputMode.DIFF, diff), (OutputMode.CHECK, check),
+                             (OutputMode.OUTPUT_DIR, output_dir is not None)) if on]
+    if len(modes) > 1:
+        raise UsageError("choose one of --write, --diff, --check, --output-dir")
+    flags: dict[str, Any] = {
+        "to": to,
+        "mode": modes[0] if modes else OutputMode.STDOUT,
+        "output_dir": output_dir,
+        "profile": profile,
+        "api_version": api_version,
+        "provider": provider,
+        "name_template": name_template,
+        "attachment_params": attachment_params,
+        "annotation_style": annotation_style,
+        "implicit_interfaces": implicit_interfaces,
+        "strict": strict,
+        "multus_namespace": multus_namespace,
+        "inject_resources": inject_resources,
+        "verify_roundtrip": verify_roundtrip,
+        "namespace": namespace,
+        "exclude": tuple(exclude or ()),
+        "jobs": jobs,
+        "quiet": quiet,
+    }
+    options = build_options(paths, flags)
+    if "-" in paths and options.mode in (OutputMode.WRITE, OutputMode.OUTPUT_DIR):
+        raise UsageError("stdin (-) cannot be combined with --write or --output-dir")
+    return _finish("convert", paths, options, report, report_format)
+
+
+@app.command()
+def check(
+    paths: PathsArg,
+    exclude: Annotated[list[str] | None, typer.Option(help="Glob of paths to skip (repeatable).")] = None,
+    report: Annotated[Path | None, typer.Option(help="Write a report file (always, also when clean).")] = None,
+    report_format: Annotated[str | None, typer.Option(help="Report format (default: by extension).")] = None,
+    quiet: Annotated[bool | None, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = None,
+) -> int:
+    """Exit 1 when any file would change (= convert --check --to native); the pre-commit entry point."""
+    flags: dict[str, Any] = {"mode": OutputMode.CHECK, "to": Target.NATIVE, "exclude": tuple(exclude or ()),
+                             "quiet": quiet}
+    options = build_options(paths, flags)
+    return _finish("check", paths, options, report, report_format)
+
+
+@app.command("parse-annotation")
+def parse_annotation(
+    value: Annotated[str, typer.Argument(help="The annotation value, as written in the manifest.")],
+    namespace: Annotated[str, typer.Option(help="The pod's namespace.")] = "default",
+    default_network: Annotated[
+        bool, typer.Option("--default-network", help="Parse as v1.multus-cni.io/default-network.")
+    ] = False,
+    multus_namespace: Annotated[
+        str, typer.Option(help="Namespace for --default-network references without one.")
+    ] = "kube-system",
+) -> int:
+    """Print, as JSON, the selection elements Multus makes of VALUE."""
+    from .dialects.multus.annotation import parse_default_network, parse_networks
+
+    if default_network:
+        parsed = [parse_default_network(value, multus_namespace)]
+    else:
+        parsed = parse_networks(value, namespace)
+    elements = []
+    for item in parsed:
+        data = item.element.canonical()
+        out: dict[str, Any] = {"name": data.pop("name"), "namespace": item.namespace}
+        data.pop("namespace", None)
+        out.update(data)
+        elements.append(out)
+    sys.stdout.write(json.dumps(elements, indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+@app.command()
+def validate(paths: PathsArg) -> int:
+    """Check PodNetwork, PodNetworkAttachment, NAD and pod networks entries against schemas/."""
+    from .validate import validate_paths
+
+    problems, checked = validate_paths(paths)
+    for line in problems:
+        sys.stderr.write(line + "\n")
+    sys.stderr.write(f"{checked} object(s) checked, {len(problems)} problem(s)\n")
+    return EXIT_INVALID if problems else EXIT_OK
+
+
+def _crash_log() -> str:
+    fd, path = tempfile.mkstemp(prefix="k8snet-convert-crash-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(f"k8snet-convert {__version__}\nargv: {sys.argv!r}\n\n")
+        handle.write(traceback.format_exc())
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: returns (and, as a script, exits with) a SPEC §7 exit code."""
+    from typer.exceptions import TyperException
+
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=argv, prog_name="k8snet-convert", standalone_mode=False)
+    except TyperException as exc:  # Typer's own usage errors (it vendors Click)
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            sys.stderr.write(f"Error: {exc}\n")
+        return EXIT_USAGE
+    except typer.Abort:
+        sys.stderr.write("Aborted.\n")
+        return 130
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted.\n")
+        return 130
+    except UsageError as exc:
+        sys.stderr.write(f"k8snet-convert: {exc}\n")
+        return EXIT_USAGE
+    except ConvertError as exc:
+        sys.stderr.write(f"k8snet-convert: {exc.message}\n")
+        if exc.hint:
+            sys.stderr.write(f"hint: {exc.hint}\n")
+        return EXIT_INVALID
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception:  # a bug: say where the crash report is
+        path = _crash_log()
+        sys.stderr.write(f"k8snet-convert: internal error; the crash report is in {path}\n")
+        return EXIT_INTERNAL
+    return int(result) if isinstance(result, int) else EXIT_OK

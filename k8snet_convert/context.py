@@ -1,0 +1,78 @@
+"""Per-file state shared by readers and writers: the text, its documents, edits and findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from yaml.nodes import Node
+
+from . import namespaces
+from .manifests.edit import Editor
+from .manifests.objects import K8sObject
+from .manifests.source import SourceText
+from .manifests.yamldoc import Document, line_col
+from .model import Finding, Severity
+from .options import Options
+
+
+@dataclass
+class FileContext:
+    display: str  # the path as the user named it, used in findings
+    path: Path | None  # on disk (None for stdin)
+    source: SourceText
+    docs: list[Document]
+    options: Options
+    editor: Editor
+    is_json: bool
+    findings: list[Finding] = field(default_factory=list)
+    # NAD (namespace, name) -> device resourceName, from every input of the run (--inject-resources only)
+    resource_names: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.source.text
+
+    def report(
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        node: Node | None = None,
+        path: str = "",
+        hint: str = "",
+        line: int = 0,
+        column: int = 0,
+    ) -> None:
+        if node is not None and not line:
+            line, column = line_col(node)
+        self.findings.append(
+            Finding(
+                rule=rule,
+                severity=severity,
+                message=message,
+                file=self.display,
+                line=line,
+                column=column,
+                path=path,
+                hint=hint,
+            )
+        )
+
+    def namespace_of(self, obj: K8sObject) -> str:
+        """The object's namespace; reports the fallback to ``default``."""
+        ns, source = namespaces.resolve(obj.namespace, self.options.namespace, self.path)
+        if source == "default":
+            self.report(
+                "default-namespace",
+                Severity.INFO,
+                f"{obj.kind} {obj.name or '(unnamed)'} has no namespace: assuming 'default'",
+                node=obj.node,
+                path=obj.path.rstrip(".") or "metadata",
+                hint="set metadata.namespace, pass --namespace, or convert inside a kustomization that sets one",
+            )
+        return ns
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)

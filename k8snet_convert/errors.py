@@ -1,0 +1,24 @@
+"""The tool's own exceptions. Anything else escaping the pipeline is a bug (exit 4)."""
+
+from __future__ import annotations
+
+
+class ConvertError(Exception):
+    """Bad input or an impossible conversion; reported with a location, exit 2."""
+
+    def __init__(self, message: str, *, rule: str = "invalid-input", hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.rule = rule
+        self.hint = hint
+
+
+class AnnotationError(ConvertError):
+    """A Multus annotation value that Multus would reject (or accept but can never work)."""
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message, rule="invalid-annotation", hint=hint)
+
+
+class UsageError(Exception):
+    """Wrong command-line use (exit 3)."""

@@ -1,0 +1,73 @@
+"""Finding input files, reading them, and writing results atomically (SPEC §6)."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import UsageError
+
+EXTENSIONS = (".yaml", ".yml", ".json")
+
+
+def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
+    text = path.as_posix()
+    return any(
+        fnmatch.fnmatch(text, pat) or fnmatch.fnmatch(path.name, pat) or fnmatch.fnmatch(text, f"*/{pat}")
+        for pat in patterns
+    )
+
+
+def discover(inputs: list[str], exclude: tuple[str, ...] = ()) -> Iterator[tuple[str, Path | None]]:
+    """(display name, path) for every input file; ``-`` is stdin (path None).
+
+    Folders are walked recursively in sorted order, hidden folders skipped, symbolic links to folders
+    not followed; files named on the command line are taken whatever their extension.
+    """
+    for item in inputs:
+        if item == "-":
+            yield "-", None
+            continue
+        path = Path(item)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _excluded(Path(root, d), exclude))
+                for name in sorted(files):
+                    candidate = Path(root, name)
+                    if candidate.suffix.lower() in EXTENSIONS and not _excluded(candidate, exclude):
+                        yield candidate.as_posix(), candidate
+        elif path.exists():
+            if not _excluded(path, exclude):
+                yield item, path
+        else:
+            raise UsageError(f"{item}: no such file or folder")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data``: temporary file in the same folder, fsync, rename; mode kept."""
+    mode = path.stat().st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".k8snet-tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:  # make the rename itself durable
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass

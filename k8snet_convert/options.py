@@ -1,0 +1,73 @@
+"""Every option of a run, as one frozen value (flags over project configuration over defaults)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class Target(StrEnum):
+    NATIVE = "native"
+    MULTUS = "multus"
+    DRA = "dra"
+
+
+class Profile(StrEnum):
+    KEP_3698 = "kep-3698"
+    KEP_3698_REV2 = "kep-3698-rev2"
+
+
+class AttachmentParams(StrEnum):
+    CONFIGMAP = "configmap"
+    ANNOTATION = "annotation"
+    DROP = "drop"
+
+
+class AnnotationStyle(StrEnum):
+    AUTO = "auto"
+    SHORT = "short"
+    JSON = "json"
+
+
+class OutputMode(StrEnum):
+    """One enum drives where results go (black's WriteBack)."""
+
+    STDOUT = "stdout"
+    WRITE = "write"
+    DIFF = "diff"
+    CHECK = "check"
+    OUTPUT_DIR = "output-dir"
+
+
+DEFAULT_PROVIDER = "k8s.cni.cncf.io/multus"
+DEFAULT_NAME_TEMPLATE = "{name}"
+DEFAULT_MULTUS_NAMESPACE = "kube-system"
+
+
+@dataclass(frozen=True)
+class Options:
+    to: Target = Target.NATIVE
+    mode: OutputMode = OutputMode.STDOUT
+    output_dir: Path | None = None
+    profile: Profile = Profile.KEP_3698
+    api_version: str | None = None
+    provider: str = DEFAULT_PROVIDER
+    name_template: str = DEFAULT_NAME_TEMPLATE
+    attachment_params: AttachmentParams = AttachmentParams.CONFIGMAP
+    annotation_style: AnnotationStyle = AnnotationStyle.AUTO
+    implicit_interfaces: bool = False
+    strict: bool = False
+    multus_namespace: str = DEFAULT_MULTUS_NAMESPACE
+    inject_resources: bool = False
+    verify_roundtrip: bool = False
+    namespace: str | None = None
+    exclude: tuple[str, ...] = ()
+    jobs: int | None = None
+    quiet: bool = False
+
+    @property
+    def pod_api_version(self) -> str:
+        """apiVersion of emitted PodNetwork/PodNetworkAttachment objects."""
+        return self.api_version or "v1"
+

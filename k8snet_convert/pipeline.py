@@ -1,0 +1,249 @@
+"""Files -> results: read, classify, convert one file at a time, then the cross-file checks.
+
+Each file is converted on its own (SPEC §6); what looks across files (NADs referenced but not among the
+inputs, PodNetwork name collisions between files) is reported after all files, never changing output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import prefilter
+from .context import FileContext
+from .errors import ConvertError
+from .manifests import helm
+from .manifests.edit import Editor
+from .manifests.render import detect_style
+from .manifests.source import SourceText, decode
+from .manifests.yamldoc import Document, YamlSyntaxError, iter_duplicate_keys, parse_documents
+from .model import Finding, Severity
+from .options import Options, Target
+
+
+@dataclass
+class FileResult:
+    display: str
+    path: Path | None
+    original: bytes
+    new: bytes | None = None  # None: nothing to change (or the file failed and stays untouched)
+    findings: list[Finding] = field(default_factory=list)
+    nads: list[tuple[str, str]] = field(default_factory=list)  # NADs defined in the file
+    nad_refs: list[tuple[tuple[str, str], Finding]] = field(default_factory=list)  # uses, with a location
+    podnetworks: list[tuple[str, tuple[str, str], str]] = field(default_factory=list)  # (name, NAD, identity)
+
+    @property
+    def changed(self) -> bool:
+        return self.new is not None and self.new != self.original
+
+    @property
+    def failed(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+
+def _finding(result: FileResult, exc: ConvertError, line: int = 0, column: int = 0) -> None:
+    result.findings.append(
+        Finding(
+            rule=exc.rule,
+            severity=Severity.ERROR,
+            message=exc.message,
+            file=result.display,
+            line=line,
+            column=column,
+            hint=exc.hint,
+        )
+    )
+
+
+def load(result: FileResult, options: Options) -> FileContext | None:
+    """Decode and parse a file; None when it has nothing for us or cannot be read (findings say why)."""
+    templated = helm.template_reason(result.path)
+    if templated:
+        if prefilter.may_contain_networking(result.original):
+            result.findings.append(helm.templated_finding(result.display, templated))
+        return None
+    if not prefilter.may_contain_networking(result.original):
+        return None
+    try:
+        source: SourceText = decode(result.original)
+    except ConvertError as exc:
+        _finding(result, exc)
+        return None
+    try:
+        docs: list[Document] = parse_documents(source.text)
+    except YamlSyntaxError as exc:
+        if "{{" in source.text:
+            result.findings.append(helm.templated_finding(result.display, "it contains {{ and is not YAML"))
+            return None
+        _finding(result, exc, exc.line, exc.column)
+        return None
+    is_json = result.path is not None and result.path.suffix.lower() == ".json"
+    style = detect_style([d.root for d in docs], is_json)
+    ctx = FileContext(
+        display=result.display,
+        path=result.path,
+        source=source,
+        docs=docs,
+        options=options,
+        editor=Editor(source.text, source.newline, style),
+        is_json=is_json,
+    )
+    for doc in docs:
+        for key, name in iter_duplicate_keys(doc.root):
+            ctx.report(
+                "duplicate-key",
+                Severity.ERROR,
+                f"key {name!r} appears twice in one mapping (the API server would reject it or keep the last)",
+                node=key,
+                hint="remove one of them",
+            )
+    return ctx
+
+
+def convert_file(
+    display: str,
+    path: Path | None,
+    data: bytes,
+    options: Options,
+    resource_names: dict[tuple[str, str], str] | None = None,
+) -> FileResult:
+    result = FileResult(display, path, data)
+    ctx = load(result, options)
+    if ctx is None:
+        return result
+    if resource_names:
+        ctx.resource_names = resource_names
+    helm.check_values_file(ctx)
+    from .dialects.multus import reader as multus_reader
+
+    if options.to is Target.NATIVE:
+        from .dialects.native import writer as native_writer
+
+        multus = multus_reader.read_file(ctx)
+        _record_cross_file(result, ctx, multus)
+        if not ctx.has_errors:
+            native_writer.write(ctx, multus)
+    else:
+        raise ConvertError(f"--to {options.to.value} is not available yet", rule="unsupported-target")
+    result.findings.extend(ctx.findings)
+    if not result.failed and ctx.editor.edits:
+        new_text = ctx.editor.result()
+        _verify(result, new_text)
+        if not result.failed:
+            result.new = ctx.source.encode(new_text)
+    return result
+
+
+def _verify(result: FileResult, new_text: str) -> None:
+    """Black's habit: never write what does not parse back."""
+    try:
+        parse_documents(new_text)
+    except YamlSyntaxError as exc:
+        result.findings.append(
+            Finding(
+                rule="internal-error",
+                severity=Severity.ERROR,
+                message=f"the converted text does not parse ({exc.message}); the file is left untouched",
+                file=result.display,
+                line=exc.line,
+                column=exc.column,
+                hint="please report this with the input file",
+            )
+        )
+
+
+def _record_cross_file(result: FileResult, ctx: FileContext, multus: object) -> None:
+    from .dialects.multus.nad import nad_identity
+    from .dialects.multus.reader import MultusFile
+    from .dialects.native.profiles import apply_template
+
+    assert isinstance(multus, MultusFile)
+    for nad in multus.nads:
+        result.nads.append(nad.key)
+        name = apply_template(ctx.options.name_template, nad.namespace, nad.name)
+        result.podnetworks.append((name, nad.key, nad_identity(nad)))
+    for wl in multus.workloads:
+        ref = wl.networks_ref or wl.default_ref
+        assert ref is not None
+        for parsed in [*wl.networks, *([wl.default_network] if wl.default_network else [])]:
+            line, column = ref.value.start_mark.line + 1, ref.value.start_mark.column + 1
+            result.nad_refs.append(
+                (
+                    (parsed.namespace, parsed.element.name),
+                    Finding(
+                        rule="nad-not-found",
+                        severity=Severity.INFO,
+                        message=f"{wl.obj.kind} {wl.name} uses NetworkAttachmentDefinition "
+                        f"{parsed.namespace}/{parsed.element.name}, which is not among the inputs",
+                        file=result.display,
+                        line=line,
+                        column=column,
+                        path=wl.template.key_path("metadata", "annotations", str(ref.key.value)),
+                        hint="convert it too, or make sure it exists in the cluster "
+                        "(its PodNetwork must be created from it)",
+                    ),
+                )
+            )
+
+
+def cross_file_findings(results: Iterable[FileResult]) -> list[Finding]:
+    """NADs used but defined nowhere in the inputs; PodNetwork names claimed from two files."""
+    results = list(results)
+    defined = {key for r in results for key in r.nads}
+    findings: list[Finding] = []
+    reported: set[tuple[str, tuple[str, str]]] = set()
+    for r in results:
+        for key, finding in r.nad_refs:
+            if key not in defined and (finding.file, key) not in reported:
+                reported.add((finding.file, key))
+                findings.append(finding)
+    claims: dict[str, tuple[tuple[str, str], str, str]] = {}
+    for r in results:
+        for name, nad, identity in r.podnetworks:
+            prior = claims.get(name)
+            if prior is None:
+                claims[name] = (nad, identity, r.display)
+            elif prior[0] != nad and prior[2] != r.display:
+                same = prior[1] == identity
+                findings.append(
+                    Finding(
+                        rule="podnetwork-name-collision",
+                        severity=Severity.WARNING if same else Severity.ERROR,
+                        message=f"NetworkAttachmentDefinitions {prior[0][0]}/{prior[0][1]} ({prior[2]}) and "
+                        f"{nad[0]}/{nad[1]} both map to PodNetwork {name!r}"
+                        + (" (identical configs)" if same else " with different configs"),
+                        file=r.display,
+                        hint="use --name-template '{namespace}.{name}' (invertible: namespaces contain no dots)",
+                    )
+                )
+    return findings
+
+
+def collect_resource_names(files: Iterable[tuple[str, Path | None, bytes]], options: Options) -> dict[
+    tuple[str, str], str
+]:
+    """NAD -> resourceName over every input (only --inject-resources looks across files)."""
+    from .dialects.multus.nad import NAD_KIND, RESOURCE_NAME_KEY
+    from .manifests.objects import iter_objects
+    from .manifests.yamldoc import get_path, scalar
+    from .namespaces import resolve
+
+    found: dict[tuple[str, str], str] = {}
+    for display, path, data in files:
+        if NAD_KIND.encode() not in data or b"resourceName" not in data:
+            continue
+        try:
+            docs = parse_documents(decode(data).text)
+        except ConvertError:
+            continue
+        for doc in docs:
+            for obj in iter_objects(doc):
+                if obj.kind != NAD_KIND:
+                    continue
+                resource = scalar(get_path(obj.node, "metadata", "annotations", RESOURCE_NAME_KEY))
+                if resource:
+                    ns, _ = resolve(obj.namespace, options.namespace, path)
+                    found[(ns, obj.name)] = resource
+        del display
+    return found

@@ -1,0 +1,42 @@
+"""Report formats behind one small interface: ``render(findings, summary) -> str``.
+
+Each format is one module with a ``render`` function; ``text`` is what people read on stderr.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from ..model import Finding
+
+
+class ReportFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class Summary:
+    command: str
+    files_scanned: int
+    files_changed: int
+    exit_code: int
+    mode: str
+
+
+_BY_SUFFIX = {".json": ReportFormat.JSON, ".txt": ReportFormat.TEXT}
+
+
+def format_for(path: Path, explicit: str | None) -> ReportFormat:
+    if explicit:
+        return ReportFormat(explicit)
+    return _BY_SUFFIX.get(path.suffix.lower(), ReportFormat.TEXT)
+
+
+def render(fmt: ReportFormat, findings: list[Finding], summary: Summary) -> str:
+    module = importlib.import_module(f"{__name__}.{fmt.value}_report")
+    text: str = module.render(findings, summary)
+    return text
