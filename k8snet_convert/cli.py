@@ -96,7 +96,9 @@ def _report_settings(inputs: list[str]) -> str | None:
     return str(value) if value else None
 
 
-def _finish(command: str, inputs: list[str], options: Options, report: Path | None, report_format: str | None) -> int:
+def _finish(
+    command: str, inputs: list[str], options: Options, report: Path | None, report_format: str | None
+) -> int:
     from . import report as reports
     from .run import run
 
@@ -158,13 +160,23 @@ def convert(
     namespace: Annotated[str | None, typer.Option(help="Namespace of objects that name none.")] = None,
     exclude: Annotated[list[str] | None, typer.Option(help="Glob of paths to skip (repeatable).")] = None,
     jobs: Annotated[int | None, typer.Option(help="Worker processes (default: cores).")] = None,
-    report: Annotated[Path | None, typer.Option(help="Write a report file (always, also when clean).")] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write a report file (always, also when clean).")
+    ] = None,
     report_format: Annotated[str | None, typer.Option(help="Report format (default: by extension).")] = None,
     quiet: Annotated[bool | None, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = None,
 ) -> int:
     """Convert manifests (default: Multus -> native) and print them, or write/diff/check them."""
-    modes = [m for m, on in ((OutputMode.WRITE, write), (OutputMode.DIFF, diff), (OutputMode.CHECK, check),
-                             (OutputMode.OUTPUT_DIR, output_dir is not None)) if on]
+    modes = [
+        m
+        for m, on in (
+            (OutputMode.WRITE, write),
+            (OutputMode.DIFF, diff),
+            (OutputMode.CHECK, check),
+            (OutputMode.OUTPUT_DIR, output_dir is not None),
+        )
+        if on
+    ]
     if len(modes) > 1:
         raise UsageError("choose one of --write, --diff, --check, --output-dir")
     flags: dict[str, Any] = {
@@ -197,13 +209,19 @@ def convert(
 def check(
     paths: PathsArg,
     exclude: Annotated[list[str] | None, typer.Option(help="Glob of paths to skip (repeatable).")] = None,
-    report: Annotated[Path | None, typer.Option(help="Write a report file (always, also when clean).")] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write a report file (always, also when clean).")
+    ] = None,
     report_format: Annotated[str | None, typer.Option(help="Report format (default: by extension).")] = None,
     quiet: Annotated[bool | None, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = None,
 ) -> int:
     """Exit 1 when any file would change (= convert --check --to native); the pre-commit entry point."""
-    flags: dict[str, Any] = {"mode": OutputMode.CHECK, "to": Target.NATIVE, "exclude": tuple(exclude or ()),
-                             "quiet": quiet}
+    flags: dict[str, Any] = {
+        "mode": OutputMode.CHECK,
+        "to": Target.NATIVE,
+        "exclude": tuple(exclude or ()),
+        "quiet": quiet,
+    }
     options = build_options(paths, flags)
     return _finish("check", paths, options, report, report_format)
 

@@ -86,7 +86,7 @@ def load(path: Path) -> dict[str, Any]:
             expected = str
         if not isinstance(value, expected) or (name in _INTS and isinstance(value, bool)):
             raise UsageError(f"{path}: option {key!r} must be a {getattr(expected, '__name__', expected)}")
-        if name in _LISTS:
+        if isinstance(value, list):
             value = tuple(str(v) for v in value)
         settings[name] = value
     return settings

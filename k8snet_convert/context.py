@@ -69,7 +69,7 @@ class FileContext:
                 f"{obj.kind} {obj.name or '(unnamed)'} has no namespace: assuming 'default'",
                 node=obj.node,
                 path=obj.path.rstrip(".") or "metadata",
-                hint="set metadata.namespace, pass --namespace, or convert inside a kustomization that sets one",
+                hint="set metadata.namespace, pass --namespace, or convert inside a kustomization with one",
             )
         return ns
 

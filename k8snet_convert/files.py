@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
 import tempfile
@@ -34,7 +35,9 @@ def discover(inputs: list[str], exclude: tuple[str, ...] = ()) -> Iterator[tuple
         path = Path(item)
         if path.is_dir():
             for root, dirs, files in os.walk(path, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _excluded(Path(root, d), exclude))
+                dirs[:] = sorted(
+                    d for d in dirs if not d.startswith(".") and not _excluded(Path(root, d), exclude)
+                )
                 for name in sorted(files):
                     candidate = Path(root, name)
                     if candidate.suffix.lower() in EXTENSIONS and not _excluded(candidate, exclude):
@@ -58,10 +61,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
     try:  # make the rename itself durable
         dir_fd = os.open(path.parent, os.O_RDONLY)

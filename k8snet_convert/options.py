@@ -70,4 +70,3 @@ class Options:
     def pod_api_version(self) -> str:
         """apiVersion of emitted PodNetwork/PodNetworkAttachment objects."""
         return self.api_version or "v1"
-

@@ -78,6 +78,16 @@ def load(result: FileResult, options: Options) -> FileContext | None:
             return None
         _finding(result, exc, exc.line, exc.column)
         return None
+    for doc in docs:
+        node = helm.plain_template_scalar(doc.root)
+        if node is not None:
+            result.findings.append(
+                helm.templated_finding(
+                    result.display,
+                    f"line {node.start_mark.line + 1} holds template syntax {{{{ ... }}}} outside quotes",
+                )
+            )
+            return None
     is_json = result.path is not None and result.path.suffix.lower() == ".json"
     style = detect_style([d.root for d in docs], is_json)
     ctx = FileContext(
@@ -94,7 +104,7 @@ def load(result: FileResult, options: Options) -> FileContext | None:
             ctx.report(
                 "duplicate-key",
                 Severity.ERROR,
-                f"key {name!r} appears twice in one mapping (the API server would reject it or keep the last)",
+                f"key {name!r} appears twice in one mapping (the API server rejects or collapses it)",
                 node=key,
                 hint="remove one of them",
             )
@@ -126,7 +136,7 @@ def convert_file(
             native_writer.write(ctx, multus)
     else:
         raise ConvertError(f"--to {options.to.value} is not available yet", rule="unsupported-target")
-    result.findings.extend(ctx.findings)
+    result.findings.extend(sorted(ctx.findings, key=Finding.sort_key))
     if not result.failed and ctx.editor.edits:
         new_text = ctx.editor.result()
         _verify(result, new_text)
@@ -187,6 +197,9 @@ def _record_cross_file(result: FileResult, ctx: FileContext, multus: object) -> 
             )
 
 
+COLLISION_HINT = "use --name-template '{namespace}.{name}' (invertible: namespaces contain no dots)"
+
+
 def cross_file_findings(results: Iterable[FileResult]) -> list[Finding]:
     """NADs used but defined nowhere in the inputs; PodNetwork names claimed from two files."""
     results = list(results)
@@ -214,15 +227,15 @@ def cross_file_findings(results: Iterable[FileResult]) -> list[Finding]:
                         f"{nad[0]}/{nad[1]} both map to PodNetwork {name!r}"
                         + (" (identical configs)" if same else " with different configs"),
                         file=r.display,
-                        hint="use --name-template '{namespace}.{name}' (invertible: namespaces contain no dots)",
+                        hint=COLLISION_HINT,
                     )
                 )
     return findings
 
 
-def collect_resource_names(files: Iterable[tuple[str, Path | None, bytes]], options: Options) -> dict[
-    tuple[str, str], str
-]:
+def collect_resource_names(
+    files: Iterable[tuple[str, Path | None, bytes]], options: Options
+) -> dict[tuple[str, str], str]:
     """NAD -> resourceName over every input (only --inject-resources looks across files)."""
     from .dialects.multus.nad import NAD_KIND, RESOURCE_NAME_KEY
     from .manifests.objects import iter_objects

@@ -73,7 +73,9 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     return outcome
 
 
-def _deliver(result: pipeline.FileResult, options: Options, out: TextIO, many: bool, inputs: list[str]) -> None:
+def _deliver(
+    result: pipeline.FileResult, options: Options, out: TextIO, many: bool, inputs: list[str]
+) -> None:
     mode = options.mode
     if mode is OutputMode.STDOUT:
         data = result.new if result.changed and result.new is not None else result.original

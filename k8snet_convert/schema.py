@@ -106,7 +106,9 @@ class NetworkEntry(_Strict):
     model_config = ConfigDict(
         extra="forbid",
         strict=True,
-        json_schema_extra={"oneOf": [{"required": ["podNetworkName"]}, {"required": ["podNetworkAttachmentName"]}]},
+        json_schema_extra={
+            "oneOf": [{"required": ["podNetworkName"]}, {"required": ["podNetworkAttachmentName"]}]
+        },
     )
     podNetworkName: str | None = Field(default=None, min_length=1)
     podNetworkAttachmentName: str | None = Field(default=None, min_length=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import jsonschema
@@ -17,11 +17,12 @@ from .manifests.yamldoc import get, get_path, line_col, parse_documents, scalar,
 from .schema import schema_of
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(stem: str) -> jsonschema.protocols.Validator:
     schema = schema_of(stem)
     cls = jsonschema.validators.validator_for(schema)
-    return cls(schema)  # type: ignore[no-any-return]
+    checker: jsonschema.protocols.Validator = cls(schema)
+    return checker
 
 
 def errors_for(stem: str, instance: Any) -> list[str]:
@@ -81,7 +82,8 @@ def check_text(display: str, text: str) -> Iterator[str]:
                     continue
                 for i, entry in enumerate(entries):
                     for message in errors_for(entry_stem(entry), entry):
-                        yield f"{display}:{nline}:{ncol}: {obj.kind} {obj.name}: spec.networks[{i}]: {message}"
+                        where = f"{display}:{nline}:{ncol}: {obj.kind} {obj.name}"
+                        yield f"{where}: spec.networks[{i}]: {message}"
 
 
 def validate_paths(inputs: list[str]) -> tuple[list[str], int]:

@@ -22,7 +22,9 @@ def corpus() -> Path:
     return CORPUS
 
 
-def convert_text(text: str, name: str = "input.yaml", path: Path | None = None, **options: object) -> FileResult:
+def convert_text(
+    text: str, name: str = "input.yaml", path: Path | None = None, **options: object
+) -> FileResult:
     """Convert one file's text with the given options (no file on disk unless ``path``)."""
     return convert_file(name, path, text.encode(), Options(**options))  # type: ignore[arg-type]
 

@@ -15,12 +15,16 @@ from typing import Any
 import pytest
 
 from k8snet_convert.options import Options
-from k8snet_convert.pipeline import convert_file
+from k8snet_convert.pipeline import collect_resource_names, convert_file
 from k8snet_convert.validate import check_text
 
 from .conftest import FIXTURES
 
-CASES = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and any(p.glob("input.*"))) if FIXTURES.is_dir() else []
+CASES = (
+    sorted(p for p in FIXTURES.iterdir() if p.is_dir() and any(p.glob("input.*")))
+    if FIXTURES.is_dir()
+    else []
+)
 REGEN = os.environ.get("K8SNET_REGEN") == "1"
 
 
@@ -35,7 +39,11 @@ def _options(case: Path) -> Options:
 def run_case(case: Path) -> tuple[Path, bytes, list[dict[str, Any]]]:
     source = next(case.glob("input.*"))
     options = _options(case)
-    result = convert_file(source.name, source, source.read_bytes(), options)
+    data = source.read_bytes()
+    names = (
+        collect_resource_names([(source.name, source, data)], options) if options.inject_resources else None
+    )
+    result = convert_file(source.name, source, data, options, names)
     output = result.new if result.new is not None else result.original
     findings = [f.model_dump(mode="json", exclude={"file"}) for f in result.findings]
     return source, output, findings
@@ -63,5 +71,9 @@ def test_golden_output_validates_and_is_stable(case: Path, tmp_path: Path) -> No
     again.write_bytes(expected)
     for extra in case.glob("kustomization.yaml"):
         (tmp_path / extra.name).write_bytes(extra.read_bytes())
-    second = convert_file(again.name, again, expected, _options(case))
+    options = _options(case)
+    names = (
+        collect_resource_names([(again.name, again, expected)], options) if options.inject_resources else None
+    )
+    second = convert_file(again.name, again, expected, options, names)
     assert second.new is None or second.new == expected

@@ -22,6 +22,7 @@ class Edit:
     end: int
     text: str
     seq: int  # creation order, so several inserts at one point keep their order
+    rank: int = 0  # among inserts at one point: lower first (deeper keys before their parents' keys)
 
 
 class EditConflict(Exception):
@@ -29,7 +30,7 @@ class EditConflict(Exception):
 
 
 def apply(text: str, edits: list[Edit]) -> str:
-    ordered = sorted(edits, key=lambda e: (e.start, e.end, e.seq))
+    ordered = sorted(edits, key=lambda e: (e.start, e.end, e.rank, e.seq))
     out: list[str] = []
     pos = 0
     for edit in ordered:
@@ -86,8 +87,8 @@ class Editor:
 
     # -- primitives ----------------------------------------------------------------------------------
 
-    def _add(self, start: int, end: int, text: str) -> None:
-        self.edits.append(Edit(start, end, text, len(self.edits)))
+    def _add(self, start: int, end: int, text: str, rank: int = 0) -> None:
+        self.edits.append(Edit(start, end, text, len(self.edits), rank))
 
     def line_start(self, index: int) -> int:
         return self.text.rfind("\n", 0, index) + 1
@@ -100,11 +101,11 @@ class Editor:
     def result(self) -> str:
         return apply(self.text, self.edits)
 
-    def _insert_lines(self, pos: int, block: str) -> None:
+    def _insert_lines(self, pos: int, block: str, rank: int = 0) -> None:
         """Insert whole lines at ``pos`` (a line start, or the end of a file without final newline)."""
         if pos == len(self.text) and self.text and not self.text.endswith("\n"):
             block = self.newline + block[: -len(self.newline)]
-        self._add(pos, pos, block)
+        self._add(pos, pos, block, rank)
 
     # -- mapping pairs -------------------------------------------------------------------------------
 
@@ -165,10 +166,11 @@ class Editor:
         if mapping.flow_style or self.style.json:
             self._add_flow_pair(mapping, key, value)
             return
-        last_key, last_value = mapping.value[-1]
+        _last_key, last_value = mapping.value[-1]
         col = int(mapping.value[0][0].start_mark.column)
         pos = self.line_end(content_end(self.text, last_value))
-        self._insert_lines(pos, render.pair_text(key, value, col, self.style, self.newline))
+        # Several mappings can end on one line: the deepest one's new key goes first.
+        self._insert_lines(pos, render.pair_text(key, value, col, self.style, self.newline), rank=-col)
 
     def _add_flow_pair(self, mapping: MappingNode, key: str, value: Any) -> None:
         step = self.style.step if self.style.json else 0
@@ -192,7 +194,9 @@ class Editor:
         if not objects:
             return
         pos = self.line_end(content_end(self.text, root))
-        block = "".join("---" + self.newline + render.document_text(o, self.style, self.newline) for o in objects)
+        block = "".join(
+            "---" + self.newline + render.document_text(o, self.style, self.newline) for o in objects
+        )
         self._insert_lines(pos, block)
 
     def add_sequence_items_after(self, seq: SequenceNode, item: Node, objects: list[dict[str, Any]]) -> None:
@@ -203,7 +207,9 @@ class Editor:
             pos = content_end(self.text, item)
             col = int(item.start_mark.column)
             step = self.style.step if self.style.json else 2
-            parts = ["," + self.newline + " " * col + render.json_text(o, col, step, self.newline) for o in objects]
+            parts = [
+                "," + self.newline + " " * col + render.json_text(o, col, step, self.newline) for o in objects
+            ]
             self._add(pos, pos, "".join(parts))
             return
         dash_col = int(seq.start_mark.column)

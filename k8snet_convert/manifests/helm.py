@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
 from ..model import Finding, Severity
 
 HINT = "run k8snet-convert on the output of `helm template` instead"
@@ -32,6 +34,31 @@ def template_reason(path: Path | None) -> str | None:
     return None
 
 
+def plain_template_scalar(root: Node) -> Node | None:
+    """A plain (unquoted) scalar or key holding ``{{``: Go/Jinja template syntax, not data.
+
+    Templates often still parse as YAML (``name: app-{{ .Release.Name }}``); real data that holds
+    ``{{`` (alert templates in a ConfigMap) keeps it in quoted or block scalars.
+    """
+    stack: list[Node] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ScalarNode):
+            if not node.style and "{{" in str(node.value):
+                return node
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                if not isinstance(key, ScalarNode):
+                    # ``{{ .Values.x }}`` unquoted parses as a flow mapping used as a key:
+                    # Kubernetes objects never have such keys.
+                    found: Node = key
+                    return found
+                stack.extend((key, value))
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return None
+
+
 def templated_finding(display: str, reason: str) -> Finding:
     return Finding(
         rule="templated-file",
@@ -42,14 +69,21 @@ def templated_finding(display: str, reason: str) -> Finding:
     )
 
 
+def is_values_file(path: Path) -> bool:
+    """A chart's values file: ``values*.yaml`` next to a Chart.yaml, or any ``*values.yaml`` whose
+    documents are not Kubernetes objects (charts copied out of their folder keep the name)."""
+    name = path.name.lower()
+    if name.startswith("values") and (path.parent / "Chart.yaml").is_file():
+        return True
+    return name.endswith(("values.yaml", "values.yml"))
+
+
 def check_values_file(ctx: object) -> None:
     """A chart's values file that sets the Multus annotation is reported (``templated-value``)."""
     from ..context import FileContext
 
     assert isinstance(ctx, FileContext)
-    if ctx.path is None or not ctx.path.name.startswith("values") or chart_root(ctx.path) is None:
-        return
-    if ctx.path.resolve().parent != chart_root(ctx.path):
+    if ctx.path is None or not is_values_file(ctx.path):
         return
     for marker in ("k8s.v1.cni.cncf.io/networks", "v1.multus-cni.io/default-network"):
         index = ctx.text.find(marker)

@@ -51,6 +51,12 @@ def detect_style(roots: list[Node], is_json: bool = False) -> Style:
     return Style(step=step or 2, seq_offset=seq_offset if seq_offset is not None else 0, json=is_json)
 
 
+def _resolves_to_str(text: str) -> bool:
+    """A plain scalar that YAML 1.1 reads back as a string (not a bool, number or null)."""
+    tag: str = _RESOLVER.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return tag == "tag:yaml.org,2002:str"
+
+
 def scalar(value: Any) -> str:
     """One YAML scalar, plain when that reads back as the same string, else quoted."""
     if value is None:
@@ -60,7 +66,7 @@ def scalar(value: Any) -> str:
     if isinstance(value, int | float):
         return json.dumps(value)
     text = str(value)
-    if _PLAIN.fullmatch(text) and _RESOLVER.resolve(ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str":
+    if _PLAIN.fullmatch(text) and _resolves_to_str(text):
         return text
     if text.isprintable():
         return "'" + text.replace("'", "''") + "'"
@@ -77,11 +83,7 @@ def block_lines(value: Any, col: int, style: Style) -> list[str]:
         return lines
     if isinstance(value, list):
         for item in value:
-            if isinstance(item, dict) and item:
-                inner = block_lines(item, col + 2, style)
-                lines.append(pad + "- " + inner[0][col + 2 :])
-                lines.extend(inner[1:])
-            elif isinstance(item, list) and item:
+            if (isinstance(item, dict) and item) or (isinstance(item, list) and item):
                 inner = block_lines(item, col + 2, style)
                 lines.append(pad + "- " + inner[0][col + 2 :])
                 lines.extend(inner[1:])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 from dataclasses import dataclass
@@ -71,10 +72,8 @@ def _families(ipam: dict[str, Any]) -> set[int]:
             for item in value:
                 visit(item)
         elif isinstance(value, str):
-            try:
+            with contextlib.suppress(ValueError):
                 found.add(ipaddress.ip_network(value.split("-")[0], strict=False).version)
-            except ValueError:
-                pass
 
     visit({k: v for k, v in ipam.items() if k in ("subnet", "ranges", "range", "addresses", "ipRanges")})
     return found
@@ -159,7 +158,7 @@ def _parse_config(ctx: FileContext, nad: Nad, node: ScalarNode, where: str) -> d
             "differs from the NAD name (plugins, IPAM and caches see the config name)",
             node=node,
             path=where,
-            hint="use the same name in metadata.name and the config's \"name\"",
+            hint='use the same name in metadata.name and the config\'s "name"',
         )
     version = config.get("cniVersion")
     if version is not None and version not in KNOWN_CNI_VERSIONS:

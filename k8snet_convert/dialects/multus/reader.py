@@ -111,7 +111,8 @@ def read_workload(ctx: FileContext, obj: K8sObject, template: PodTemplate) -> Mu
                 f"{DEFAULT_NETWORK_KEY}: {exc.message}",
                 node=default_ref.value,
                 path=template.key_path("metadata", "annotations", DEFAULT_NETWORK_KEY),
-                hint=exc.hint or "check the value with: k8snet-convert parse-annotation --default-network VALUE",
+                hint=exc.hint
+                or "check the value with: k8snet-convert parse-annotation --default-network VALUE",
             )
     if not ok:
         return None

@@ -257,9 +257,6 @@ class _WorkloadConversion:
                 "with hostNetwork)",
                 hint="drop the annotation or hostNetwork",
             )
-        if wl.template.spec is None:
-            self.error("no-pod-spec", "the pod template has no spec to add networks to")
-            raise _Abort
         if get(wl.template.spec, "networks") is not None:
             self.error(
                 "networks-exist",
@@ -269,7 +266,14 @@ class _WorkloadConversion:
             raise _Abort
         seen: dict[str, Attachment] = {}
         for att in attachments:
-            if not profiles.is_dns_subdomain(att.network):
+            if att.parsed is not None and "/" in att.parsed.element.name:
+                self.error(
+                    "invalid-podnetwork-name",
+                    f"network name {att.parsed.element.name!r} contains '/': the JSON form does not split "
+                    "namespace/name, so Multus looks up a NAD of that literal name and fails at run time",
+                    hint='give the namespace separately: {"name": "b", "namespace": "a"}',
+                )
+            elif not profiles.is_dns_subdomain(att.network):
                 self.error(
                     "invalid-podnetwork-name",
                     f"{att.label} maps to PodNetwork {att.network!r}, which is not a valid object name",
@@ -319,10 +323,11 @@ class _WorkloadConversion:
                             f"{att.label} lists {versions.count(family)} IPv{family} default routes "
                             "(Multus does not support ECMP for default-route)",
                         )
-                families = set(versions)
+                families: set[int] = set(versions)
             else:
                 nad = self.writer.nad_in_file(att.parsed.namespace, att.parsed.element.name)
                 families = (nad.ipam_families() if nad else None) or {4, 6}
+            families = set(families)
             for family in families:
                 claims[family].append(att)
         for family, owners in claims.items():
@@ -363,10 +368,11 @@ class _WorkloadConversion:
             names = ", ".join(sorted(params))
             if mode is AttachmentParams.DROP:
                 for key in sorted(params):
+                    what = "the gateway IPs of default-route" if key == "default-route" else key
                     self.finding(
                         "attachment-params-dropped",
                         Severity.WARNING,
-                        f"{att.label}: {key} has no native form and is dropped (--attachment-params drop)",
+                        f"{att.label}: {what} has no native form and is dropped (--attachment-params drop)",
                         hint="use --attachment-params configmap to keep it",
                     )
             elif mode is AttachmentParams.CONFIGMAP:
@@ -431,7 +437,7 @@ class _WorkloadConversion:
         editor = ctx.editor
         template = wl.template
         annotations = template.annotations
-        assert annotations is not None and template.spec is not None
+        assert annotations is not None
         flow = bool(annotations.flow_style) or ctx.is_json
         remove = [r for r in (wl.networks_ref, wl.default_ref) if r is not None]
         params_value = None
@@ -448,7 +454,11 @@ class _WorkloadConversion:
         else:
             for ref in remove:
                 editor.remove_pair(annotations, ref.key, ref.value)
-        editor.add_pair(template.spec, "networks", [self._entry(a) for a in attachments])
+        entries = [self._entry(a) for a in attachments]
+        if template.spec is None:  # a patch or fragment with metadata only: the spec comes with it
+            editor.add_pair(template.node, "spec", {"networks": entries})
+        else:
+            editor.add_pair(template.spec, "networks", entries)
         objects: list[dict[str, Any]] = []
         for att in attachments:
             if att.attachment_name and att.parsed is not None:
@@ -547,4 +557,3 @@ def _is_kustomize_patch(ctx: FileContext) -> bool:
 
 def write(ctx: FileContext, multus: MultusFile) -> None:
     NativeFileWriter(ctx, multus).write()
-
