@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from yaml.nodes import Node
 
@@ -26,8 +27,8 @@ class FileContext:
     editor: Editor
     is_json: bool
     findings: list[Finding] = field(default_factory=list)
-    # NAD (namespace, name) -> device resourceName, from every input of the run (--inject-resources only)
-    resource_names: dict[tuple[str, str], str] = field(default_factory=dict)
+    # NADs of every input of the run, by (namespace, name): only --inject-resources and --to dra use them
+    run_nads: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     @property
     def text(self) -> str:

@@ -22,6 +22,15 @@ from .model import Finding, Severity
 from .options import Options, Target
 
 
+@dataclass(frozen=True)
+class InputNad:
+    """A NAD seen anywhere in the run's inputs (for the few options that look across files)."""
+
+    file: str
+    config: str | None
+    resource_name: str | None
+
+
 @dataclass
 class FileResult:
     display: str
@@ -116,29 +125,41 @@ def convert_file(
     path: Path | None,
     data: bytes,
     options: Options,
-    resource_names: dict[tuple[str, str], str] | None = None,
+    run_nads: dict[tuple[str, str], InputNad] | None = None,
 ) -> FileResult:
     result = FileResult(display, path, data)
     ctx = load(result, options)
     if ctx is None:
         return result
-    if resource_names:
-        ctx.resource_names = resource_names
+    if run_nads:
+        ctx.run_nads = run_nads
     helm.check_values_file(ctx)
     from .dialects.multus import reader as multus_reader
 
-    if options.to is Target.NATIVE:
-        from .dialects.native import writer as native_writer
+    if options.to is Target.MULTUS:
+        # Reads native (and DRA) objects itself: the reverse direction.
+        from .dialects.multus import writer as multus_writer
 
+        multus_writer.write(ctx)
+    else:
         multus = multus_reader.read_file(ctx)
         _record_cross_file(result, ctx, multus)
         if not ctx.has_errors:
-            native_writer.write(ctx, multus)
-    else:
-        raise ConvertError(f"--to {options.to.value} is not available yet", rule="unsupported-target")
+            if options.to is Target.NATIVE:
+                from .dialects.native import writer as native_writer
+
+                native_writer.write(ctx, multus)
+            else:
+                from .dialects.dra import writer as dra_writer
+
+                dra_writer.write(ctx, multus)
+    new_text = ctx.editor.result() if ctx.editor.edits and not ctx.has_errors else None
+    if new_text is not None and options.verify_roundtrip:
+        from .roundtrip import verify_roundtrip
+
+        verify_roundtrip(ctx, new_text)
     result.findings.extend(sorted(ctx.findings, key=Finding.sort_key))
-    if not result.failed and ctx.editor.edits:
-        new_text = ctx.editor.result()
+    if new_text is not None and not result.failed:
         _verify(result, new_text)
         if not result.failed:
             result.new = ctx.source.encode(new_text)
@@ -233,18 +254,18 @@ def cross_file_findings(results: Iterable[FileResult]) -> list[Finding]:
     return findings
 
 
-def collect_resource_names(
-    files: Iterable[tuple[str, Path | None, bytes]], options: Options
-) -> dict[tuple[str, str], str]:
-    """NAD -> resourceName over every input (only --inject-resources looks across files)."""
+def collect_nads(files: Iterable[tuple[str, Path | None, bytes]], options: Options) -> dict[
+    tuple[str, str], InputNad
+]:
+    """Every NAD of the run's inputs. Only --inject-resources and --to dra look across files."""
     from .dialects.multus.nad import NAD_KIND, RESOURCE_NAME_KEY
     from .manifests.objects import iter_objects
     from .manifests.yamldoc import get_path, scalar
     from .namespaces import resolve
 
-    found: dict[tuple[str, str], str] = {}
+    found: dict[tuple[str, str], InputNad] = {}
     for display, path, data in files:
-        if NAD_KIND.encode() not in data or b"resourceName" not in data:
+        if not prefilter.may_contain_networking(data) or NAD_KIND.encode() not in data:
             continue
         try:
             docs = parse_documents(decode(data).text)
@@ -254,9 +275,10 @@ def collect_resource_names(
             for obj in iter_objects(doc):
                 if obj.kind != NAD_KIND:
                     continue
-                resource = scalar(get_path(obj.node, "metadata", "annotations", RESOURCE_NAME_KEY))
-                if resource:
-                    ns, _ = resolve(obj.namespace, options.namespace, path)
-                    found[(ns, obj.name)] = resource
-        del display
+                ns, _ = resolve(obj.namespace, options.namespace, path)
+                found[(ns, obj.name)] = InputNad(
+                    file=display,
+                    config=scalar(get_path(obj.node, "spec", "config")),
+                    resource_name=scalar(get_path(obj.node, "metadata", "annotations", RESOURCE_NAME_KEY)),
+                )
     return found

@@ -12,7 +12,7 @@ from typing import TextIO
 from . import files, pipeline
 from .errors import UsageError
 from .model import Finding, Severity
-from .options import Options, OutputMode
+from .options import Options, OutputMode, Target
 
 EXIT_OK = 0
 EXIT_WORK = 1
@@ -60,11 +60,12 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     out = stdout if stdout is not None else sys.stdout
     outcome = RunResult()
     sources = list(_read(inputs, options))
-    resource_names = pipeline.collect_resource_names(sources, options) if options.inject_resources else None
+    cross = options.inject_resources or options.to is Target.DRA
+    run_nads = pipeline.collect_nads(sources, options) if cross else None
     many = len(sources) > 1
     for display, path, data in sources:
         outcome.files_seen += 1
-        result = pipeline.convert_file(display, path, data, options, resource_names)
+        result = pipeline.convert_file(display, path, data, options, run_nads)
         outcome.results.append(result)
         outcome.findings.extend(result.findings)
         _deliver(result, options, out, many, inputs)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from k8snet_convert.options import Options
-from k8snet_convert.pipeline import collect_resource_names, convert_file
+from k8snet_convert.pipeline import collect_nads, convert_file
 from k8snet_convert.validate import check_text
 
 from .conftest import FIXTURES
@@ -41,7 +41,7 @@ def run_case(case: Path) -> tuple[Path, bytes, list[dict[str, Any]]]:
     options = _options(case)
     data = source.read_bytes()
     names = (
-        collect_resource_names([(source.name, source, data)], options) if options.inject_resources else None
+        collect_nads([(source.name, source, data)], options) if options.inject_resources else None
     )
     result = convert_file(source.name, source, data, options, names)
     output = result.new if result.new is not None else result.original
@@ -73,7 +73,7 @@ def test_golden_output_validates_and_is_stable(case: Path, tmp_path: Path) -> No
         (tmp_path / extra.name).write_bytes(extra.read_bytes())
     options = _options(case)
     names = (
-        collect_resource_names([(again.name, again, expected)], options) if options.inject_resources else None
+        collect_nads([(again.name, again, expected)], options) if options.inject_resources else None
     )
     second = convert_file(again.name, again, expected, options, names)
     assert second.new is None or second.new == expected

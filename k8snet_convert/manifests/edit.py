@@ -221,6 +221,60 @@ class Editor:
             lines.extend(inner[1:])
         self._insert_lines(pos, "".join(line + self.newline for line in lines))
 
+    def _document_start(self, root: Node) -> tuple[int, bool]:
+        """Where a document's text starts: its ``---`` line (True) or its root's line (False)."""
+        root_start = int(root.start_mark.index)
+        ls = self.line_start(root_start)
+        if self.text.startswith("---", ls):
+            return ls, True
+        pos = ls
+        while pos > 0:
+            prev = self.line_start(pos - 1)
+            line = self.text[prev:pos].strip()
+            if line.startswith("---"):
+                return prev, True
+            if line and not line.startswith("#"):
+                break
+            pos = prev
+        return ls, False
+
+    def remove_document(self, root: Node, next_root: Node | None) -> None:
+        """Remove a whole document: from its ``---`` line up to the next document's ``---`` line.
+
+        The native writer inserts new documents as ``---`` + body right after a document, so removing
+        one gives back the original bytes.
+        """
+        start, has_marker = self._document_start(root)
+        if next_root is None:
+            end = len(self.text)
+        else:
+            end, next_marker = self._document_start(next_root)
+            if not has_marker and next_marker:
+                end = self.line_end(end)  # the first document loses no marker: drop the next one's
+        # A ``...`` end marker after the content belongs to the document before (where it was).
+        pos = self.line_end(content_end(self.text, root))
+        while pos < end:
+            if self.text.startswith("...", pos):
+                end = pos
+                break
+            pos = self.line_end(pos)
+        self._add(start, end, "")
+
+    def remove_sequence_item(self, seq: SequenceNode, item: Node) -> None:
+        """Remove one item of a block or flow sequence (a ``List``'s ``items``)."""
+        items = seq.value
+        index = next(i for i, it in enumerate(items) if it is item)
+        if seq.flow_style or self.style.json:
+            if len(items) == 1:
+                self._add(int(seq.start_mark.index) + 1, int(seq.end_mark.index) - 1, "")
+            elif index + 1 < len(items):
+                self._add(int(item.start_mark.index), int(items[index + 1].start_mark.index), "")
+            else:
+                self._add(content_end(self.text, items[index - 1]), content_end(self.text, item), "")
+            return
+        dash = self.text.rfind("-", 0, int(item.start_mark.index) + 1)
+        self._add(self.line_start(dash), self.line_end(content_end(self.text, item)), "")
+
     def wrap_json_in_list(self, root: MappingNode, objects: list[dict[str, Any]]) -> None:
         """A single JSON object that gains objects becomes a ``kind: List`` (SPEC §6)."""
         step = self.style.step or 2

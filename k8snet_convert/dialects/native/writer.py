@@ -514,7 +514,8 @@ class _WorkloadConversion:
         for att in attachments:
             if att.parsed is None:
                 continue
-            resource = self.ctx.resource_names.get((att.parsed.namespace, att.parsed.element.name))
+            nad = self.ctx.run_nads.get((att.parsed.namespace, att.parsed.element.name))
+            resource = nad.resource_name if nad is not None else None
             if resource:
                 counts[resource] = counts.get(resource, 0) + 1
         if not counts:
