@@ -21,6 +21,7 @@ from .errors import ConvertError, UsageError
 from .options import (
     AnnotationStyle,
     AttachmentParams,
+    DraApiVersion,
     Options,
     OutputMode,
     Profile,
@@ -77,6 +78,8 @@ def build_options(inputs: list[str], flags: dict[str, Any]) -> Options:
             merged["attachment_params"] = AttachmentParams(merged["attachment_params"])
         if "annotation_style" in merged:
             merged["annotation_style"] = AnnotationStyle(merged["annotation_style"])
+        if "dra_api_version" in merged:
+            merged["dra_api_version"] = DraApiVersion(merged["dra_api_version"])
     except ValueError as exc:
         where = f" (from {found})" if found else ""
         raise UsageError(f"{exc}{where}") from None
@@ -115,14 +118,13 @@ def _finish(
     if options.quiet:
         shown = [f for f in shown if f.severity.value == "error"]
     if not options.quiet or shown:
-        sys.stderr.write(reports.render(reports.ReportFormat.TEXT, shown, summary))
+        sys.stderr.write(reports.stderr_text(shown, summary))
     if options.mode is OutputMode.CHECK and outcome.changed:
         for result in outcome.changed:
             sys.stderr.write(f"would convert: {result.display}\n")
         sys.stderr.write("fix with: k8snet-convert convert --write " + " ".join(inputs) + "\n")
     if report is not None:
-        fmt = reports.format_for(report, report_format or _report_settings(inputs))
-        report.write_text(reports.render(fmt, outcome.findings, summary), encoding="utf-8")
+        reports.write_report(report, report_format or _report_settings(inputs), outcome.findings, summary)
     return code
 
 
@@ -165,6 +167,16 @@ def convert(
     ] = None,
     report_format: Annotated[str | None, typer.Option(help="Report format (default: by extension).")] = None,
     quiet: Annotated[bool | None, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = None,
+    device_class: Annotated[str | None, typer.Option(help="--to dra: the DeviceClass of the claims.")] = None,
+    emit_device_class: Annotated[
+        bool | None, typer.Option("--emit-device-class", help="--to dra: also write the DeviceClass.")
+    ] = None,
+    dra_api_version: Annotated[
+        DraApiVersion | None, typer.Option(help="--to dra: resource.k8s.io version.")
+    ] = None,
+    drop_nads: Annotated[
+        bool | None, typer.Option("--drop-nads", help="--to dra: remove NADs once embedded.")
+    ] = None,
 ) -> int:
     """Convert manifests (default: Multus -> native) and print them, or write/diff/check them."""
     modes = [
@@ -198,6 +210,10 @@ def convert(
         "exclude": tuple(exclude or ()),
         "jobs": jobs,
         "quiet": quiet,
+        "device_class": device_class,
+        "emit_device_class": emit_device_class,
+        "dra_api_version": dra_api_version,
+        "drop_nads": drop_nads,
     }
     options = build_options(paths, flags)
     if "-" in paths and options.mode in (OutputMode.WRITE, OutputMode.OUTPUT_DIR):
@@ -310,3 +326,13 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"k8snet-convert: internal error; the crash report is in {path}\n")
         return EXIT_INTERNAL
     return int(result) if isinstance(result, int) else EXIT_OK
+
+
+def _register_ci_commands() -> None:
+    """check-adjacent commands for CI (lint, explain) live in their own module."""
+    from .cli_ci import register
+
+    register(app)
+
+
+_register_ci_commands()

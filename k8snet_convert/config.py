@@ -28,8 +28,18 @@ _STRINGS = {
     "multus-namespace",
     "namespace",
     "report-format",
+    "device-class",
+    "dra-api-version",
 }
-_BOOLS = {"implicit-interfaces", "strict", "inject-resources", "verify-roundtrip", "quiet"}
+_BOOLS = {
+    "implicit-interfaces",
+    "strict",
+    "inject-resources",
+    "verify-roundtrip",
+    "quiet",
+    "emit-device-class",
+    "drop-nads",
+}
 _INTS = {"jobs"}
 _LISTS = {"exclude"}
 KNOWN = _STRINGS | _BOOLS | _INTS | _LISTS

@@ -62,7 +62,11 @@ class SelectionElement(BaseModel):
     ``ipam-claim-reference``) are kept as extra fields so nothing is lost.
     """
 
-    model_config = ConfigDict(extra="allow", strict=True, populate_by_name=True, frozen=True)
+    # Validation by alias only: an unknown JSON key spelled like a Python field name (``cni_args``)
+    # must stay an extra key, not fill ``cni-args``.
+    model_config = ConfigDict(
+        extra="allow", strict=True, validate_by_alias=True, validate_by_name=False, frozen=True
+    )
 
     name: str
     namespace: str | None = None

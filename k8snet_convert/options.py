@@ -40,6 +40,12 @@ class OutputMode(StrEnum):
     OUTPUT_DIR = "output-dir"
 
 
+class DraApiVersion(StrEnum):
+    V1 = "v1"
+    V1BETA1 = "v1beta1"
+
+
+DEFAULT_DEVICE_CLASS = "cni.networking.x-k8s.io"
 DEFAULT_PROVIDER = "k8s.cni.cncf.io/multus"
 DEFAULT_NAME_TEMPLATE = "{name}"
 DEFAULT_MULTUS_NAMESPACE = "kube-system"
@@ -65,6 +71,12 @@ class Options:
     exclude: tuple[str, ...] = ()
     jobs: int | None = None
     quiet: bool = False
+    # --to dra (native.md §3): the CNI DRA driver's DeviceClass, the resource.k8s.io version, and
+    # whether the NADs are removed once their configs are embedded in ResourceClaimTemplates.
+    device_class: str = DEFAULT_DEVICE_CLASS
+    emit_device_class: bool = False
+    dra_api_version: DraApiVersion = DraApiVersion.V1
+    drop_nads: bool = False
 
     @property
     def pod_api_version(self) -> str:

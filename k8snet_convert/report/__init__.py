@@ -40,3 +40,13 @@ def render(fmt: ReportFormat, findings: list[Finding], summary: Summary) -> str:
     module = importlib.import_module(f"{__name__}.{fmt.value}_report")
     text: str = module.render(findings, summary)
     return text
+
+
+def stderr_text(findings: list[Finding], summary: Summary) -> str:
+    """What a run prints on stderr for people."""
+    return render(ReportFormat.TEXT, findings, summary)
+
+
+def write_report(path: Path, explicit: str | None, findings: list[Finding], summary: Summary) -> None:
+    """``--report FILE``: always written, also for a clean run (CI uploads it)."""
+    path.write_text(render(format_for(path, explicit), findings, summary), encoding="utf-8")
