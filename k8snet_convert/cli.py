@@ -27,7 +27,9 @@ from .options import (
     Profile,
     Target,
 )
-from .run import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE
+
+# Stable exit codes (SPEC §7); run.py defines the same names for the core.
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 2, 3, 4
 
 app = typer.Typer(
     name="k8snet-convert",
@@ -120,8 +122,8 @@ def _finish(
     if not options.quiet or shown:
         sys.stderr.write(reports.stderr_text(shown, summary))
     if options.mode is OutputMode.CHECK and outcome.changed:
-        for result in outcome.changed:
-            sys.stderr.write(f"would convert: {result.display}\n")
+        for display in outcome.changed:
+            sys.stderr.write(f"would convert: {display}\n")
         sys.stderr.write("fix with: k8snet-convert convert --write " + " ".join(inputs) + "\n")
     if report is not None:
         reports.write_report(report, report_format or _report_settings(inputs), outcome.findings, summary)

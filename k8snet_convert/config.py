@@ -6,11 +6,8 @@ Flags override it; it overrides the defaults.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from .errors import UsageError
 
@@ -61,9 +58,13 @@ def find(start: Path) -> Path | None:
 
 
 def _pyproject_section(path: Path) -> dict[str, Any] | None:
+    import tomllib
+
+    if b"k8snet-convert" not in path.read_bytes():  # most pyproject files: no TOML parse needed
+        return None
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError, ValueError):  # TOMLDecodeError is a ValueError
         return None
     section = data.get("tool", {}).get("k8snet-convert")
     return section if isinstance(section, dict) else None
@@ -74,6 +75,8 @@ def load(path: Path) -> dict[str, Any]:
     if path.name == "pyproject.toml":
         raw: Any = _pyproject_section(path) or {}
     else:
+        import yaml
+
         try:
             raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:

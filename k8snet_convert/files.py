@@ -49,6 +49,21 @@ def discover(inputs: list[str], exclude: tuple[str, ...] = ()) -> Iterator[tuple
             raise UsageError(f"{item}: no such file or folder")
 
 
+def write_new(path: Path, data: bytes) -> None:
+    """Create a file the conversion adds (or replace it atomically if it exists)."""
+    if path.exists():
+        write_atomic(path, data)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".k8snet-tmp", dir=path.parent)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data``: temporary file in the same folder, fsync, rename; mode kept."""
     mode = path.stat().st_mode & 0o7777

@@ -7,10 +7,13 @@ text. The models are also the single source of the JSON Schemas in ``schemas/`` 
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from .findings import Finding, Severity
+
+__all__ = ["Bandwidth", "Finding", "PortMapping", "SelectionElement", "Severity"]
 
 # The keys Multus's own NetworkSelectionElement knows, in canonical spelling (reference/multus.md §2).
 # ``ipam-claim-reference`` is in the NAD client's type but not in Multus's: Multus drops it.
@@ -95,31 +98,3 @@ class SelectionElement(BaseModel):
         for key in ("name", "namespace", "interface"):
             data.pop(key, None)
         return data
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        return {"error": 2, "warning": 1, "info": 0}[self.value]
-
-
-class Finding(BaseModel):
-    """One problem or decision, as data (yamllint's LintProblem). The core never prints."""
-
-    model_config = ConfigDict(frozen=True)
-
-    rule: str
-    severity: Severity
-    message: str
-    file: str = ""
-    line: int = 0  # 1-based; 0 = whole file
-    column: int = 0  # 1-based; 0 = whole line
-    path: str = ""  # YAML path, e.g. ``spec.template.metadata.annotations``
-    hint: str = ""
-
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        return (self.file, self.line, self.column, self.rule, self.message)

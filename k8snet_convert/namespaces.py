@@ -7,7 +7,9 @@ from pathlib import Path
 
 import yaml
 
-KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+from .results import KUSTOMIZATION_NAMES
+
+__all__ = ["KUSTOMIZATION_NAMES", "kustomization_namespace", "resolve"]
 
 
 @lru_cache(maxsize=4096)

@@ -7,7 +7,6 @@ inputs, PodNetwork name collisions between files) is reported after all files, n
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import prefilter
@@ -20,35 +19,9 @@ from .manifests.source import SourceText, decode
 from .manifests.yamldoc import Document, YamlSyntaxError, iter_duplicate_keys, parse_documents
 from .model import Finding, Severity
 from .options import Options, Target
+from .results import FileResult, InputNad, cross_file_findings, is_kustomization, needs_parsing
 
-
-@dataclass(frozen=True)
-class InputNad:
-    """A NAD seen anywhere in the run's inputs (for the few options that look across files)."""
-
-    file: str
-    config: str | None
-    resource_name: str | None
-
-
-@dataclass
-class FileResult:
-    display: str
-    path: Path | None
-    original: bytes
-    new: bytes | None = None  # None: nothing to change (or the file failed and stays untouched)
-    findings: list[Finding] = field(default_factory=list)
-    nads: list[tuple[str, str]] = field(default_factory=list)  # NADs defined in the file
-    nad_refs: list[tuple[tuple[str, str], Finding]] = field(default_factory=list)  # uses, with a location
-    podnetworks: list[tuple[str, tuple[str, str], str]] = field(default_factory=list)  # (name, NAD, identity)
-
-    @property
-    def changed(self) -> bool:
-        return self.new is not None and self.new != self.original
-
-    @property
-    def failed(self) -> bool:
-        return any(f.severity is Severity.ERROR for f in self.findings)
+__all__ = ["FileResult", "InputNad", "convert_file", "cross_file_findings", "load", "needs_parsing"]
 
 
 def _finding(result: FileResult, exc: ConvertError, line: int = 0, column: int = 0) -> None:
@@ -72,7 +45,7 @@ def load(result: FileResult, options: Options) -> FileContext | None:
         if prefilter.may_contain_networking(result.original):
             result.findings.append(helm.templated_finding(result.display, templated))
         return None
-    if not prefilter.may_contain_networking(result.original):
+    if not prefilter.may_contain_networking(result.original) and not is_kustomization(result.path):
         return None
     try:
         source: SourceText = decode(result.original)
@@ -136,7 +109,12 @@ def convert_file(
     helm.check_values_file(ctx)
     from .dialects.multus import reader as multus_reader
 
-    if options.to is Target.MULTUS:
+    if is_kustomization(path):
+        # kustomization.yaml: JSON 6902 patches and the namespace transformer configuration
+        from .manifests import kustomize_convert
+
+        kustomize_convert.convert(ctx, result)
+    elif options.to is Target.MULTUS:
         # Reads native (and DRA) objects itself: the reverse direction.
         from .dialects.multus import writer as multus_writer
 
@@ -218,45 +196,9 @@ def _record_cross_file(result: FileResult, ctx: FileContext, multus: object) -> 
             )
 
 
-COLLISION_HINT = "use --name-template '{namespace}.{name}' (invertible: namespaces contain no dots)"
-
-
-def cross_file_findings(results: Iterable[FileResult]) -> list[Finding]:
-    """NADs used but defined nowhere in the inputs; PodNetwork names claimed from two files."""
-    results = list(results)
-    defined = {key for r in results for key in r.nads}
-    findings: list[Finding] = []
-    reported: set[tuple[str, tuple[str, str]]] = set()
-    for r in results:
-        for key, finding in r.nad_refs:
-            if key not in defined and (finding.file, key) not in reported:
-                reported.add((finding.file, key))
-                findings.append(finding)
-    claims: dict[str, tuple[tuple[str, str], str, str]] = {}
-    for r in results:
-        for name, nad, identity in r.podnetworks:
-            prior = claims.get(name)
-            if prior is None:
-                claims[name] = (nad, identity, r.display)
-            elif prior[0] != nad and prior[2] != r.display:
-                same = prior[1] == identity
-                findings.append(
-                    Finding(
-                        rule="podnetwork-name-collision",
-                        severity=Severity.WARNING if same else Severity.ERROR,
-                        message=f"NetworkAttachmentDefinitions {prior[0][0]}/{prior[0][1]} ({prior[2]}) and "
-                        f"{nad[0]}/{nad[1]} both map to PodNetwork {name!r}"
-                        + (" (identical configs)" if same else " with different configs"),
-                        file=r.display,
-                        hint=COLLISION_HINT,
-                    )
-                )
-    return findings
-
-
-def collect_nads(files: Iterable[tuple[str, Path | None, bytes]], options: Options) -> dict[
-    tuple[str, str], InputNad
-]:
+def collect_nads(
+    files: Iterable[tuple[str, Path | None, bytes]], options: Options
+) -> dict[tuple[str, str], InputNad]:
     """Every NAD of the run's inputs. Only --inject-resources and --to dra look across files."""
     from .dialects.multus.nad import NAD_KIND, RESOURCE_NAME_KEY
     from .manifests.objects import iter_objects

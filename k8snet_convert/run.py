@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-import difflib
+import os
 import sys
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from . import files, pipeline
+from . import files
 from .errors import UsageError
-from .model import Finding, Severity
+from .findings import Finding, Severity
 from .options import Options, OutputMode, Target
+from .results import FileResult, InputNad, cross_file_findings, needs_parsing
+
+if TYPE_CHECKING:  # the pool machinery is imported only for runs big enough to use it
+    import multiprocessing.context
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 EXIT_OK = 0
 EXIT_WORK = 1
@@ -23,13 +29,12 @@ EXIT_INTERNAL = 4
 
 @dataclass
 class RunResult:
-    results: list[pipeline.FileResult] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    files_seen: int = 0
+    """What a run leaves behind: findings and slim per-file records (no file contents)."""
 
-    @property
-    def changed(self) -> list[pipeline.FileResult]:
-        return [r for r in self.results if r.changed]
+    results: list[FileResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # display names of files that (would) change
+    files_seen: int = 0
 
     def exit_code(self, options: Options) -> int:
         code = EXIT_OK
@@ -43,66 +48,226 @@ class RunResult:
         return code
 
 
+# Below this many candidate files a worker pool costs more than it saves (pre-commit runs).
+POOL_THRESHOLD = 16
+# Results waiting to be delivered in input order, per worker: bounds memory on huge trees.
+WINDOW_PER_JOB = 32
+
+
+def _read_one(display: str, path: Path | None) -> bytes | Finding:
+    if path is None:
+        return sys.stdin.buffer.read()
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return Finding(
+            rule="unreadable-file",
+            severity=Severity.ERROR,
+            message=f"cannot read the file: {exc.strerror}",
+            file=display,
+            hint="check its permissions",
+        )
+
+
 def _read(inputs: list[str], options: Options) -> Iterator[tuple[str, Path | None, bytes]]:
     for display, path in files.discover(inputs, options.exclude):
-        if path is None:
-            yield display, None, sys.stdin.buffer.read()
-            continue
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise UsageError(f"{display}: cannot read: {exc.strerror}") from None
-        yield display, path, data
+        data = _read_one(display, path)
+        if isinstance(data, bytes):
+            yield display, path, data
+
+
+def _jobs(options: Options) -> int:
+    if options.jobs is not None:
+        if options.jobs < 1:
+            raise UsageError("--jobs must be at least 1")
+        return options.jobs
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def _convert(
+    display: str,
+    path: Path | None,
+    data: bytes,
+    options: Options,
+    run_nads: dict[tuple[str, str], InputNad] | None,
+) -> FileResult:
+    """One file, in a worker or inline; a crash becomes a finding so the run goes on."""
+    from . import pipeline  # the parsing half: imported only when a file needs it
+
+    try:
+        return pipeline.convert_file(display, path, data, options, run_nads)
+    except RecursionError:
+        result = FileResult(display, path, data)
+        result.findings.append(
+            Finding(
+                rule="too-deep",
+                severity=Severity.ERROR,
+                message="the document is nested too deeply to be processed; the file is left untouched",
+                file=display,
+            )
+        )
+        return result
 
 
 def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> RunResult:
-    """Convert every input; write results as the output mode says; gather findings."""
+    """Convert every input; deliver results in input order whatever --jobs is; gather findings."""
     out = stdout if stdout is not None else sys.stdout
     outcome = RunResult()
-    sources = list(_read(inputs, options))
+    entries = list(files.discover(inputs, options.exclude))
     cross = options.inject_resources or options.to is Target.DRA
-    run_nads = pipeline.collect_nads(sources, options) if cross else None
-    many = len(sources) > 1
-    for display, path, data in sources:
-        outcome.files_seen += 1
-        result = pipeline.convert_file(display, path, data, options, run_nads)
-        outcome.results.append(result)
-        outcome.findings.extend(result.findings)
-        _deliver(result, options, out, many, inputs)
-    outcome.findings.extend(pipeline.cross_file_findings(outcome.results))
+    run_nads = None
+    if cross:
+        from .pipeline import collect_nads
+
+        run_nads = collect_nads(_read(inputs, options), options)
+    many = len(entries) > 1
+    jobs = _jobs(options)
+    progress = _Progress.start(len(entries), options)
+    pending: deque[Future[FileResult] | FileResult] = deque()
+    pool: ProcessPoolExecutor | None = None
+
+    def deliver_ready(block: bool) -> None:
+        while pending and (block or isinstance(pending[0], FileResult) or pending[0].done()):
+            item = pending.popleft()
+            result = item if isinstance(item, FileResult) else item.result()
+            _deliver(result, options, out, many, inputs)
+            _record(outcome, result)
+            progress.advance(result)
+
+    try:
+        for display, path in entries:
+            data = _read_one(display, path)
+            outcome.files_seen += 1
+            if isinstance(data, Finding):
+                outcome.findings.append(data)
+                progress.advance(None)
+                continue
+            if not needs_parsing(path, data):
+                pending.append(FileResult(display, path, data))
+            elif jobs > 1 and (pool is not None or len(entries) >= POOL_THRESHOLD):
+                if pool is None:
+                    from concurrent.futures import ProcessPoolExecutor
+
+                    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context())
+                pending.append(pool.submit(_convert, display, path, data, options, run_nads))
+            else:
+                pending.append(_convert(display, path, data, options, run_nads))
+            deliver_ready(block=len(pending) > jobs * WINDOW_PER_JOB)
+        deliver_ready(block=True)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        progress.stop()
+    outcome.findings.extend(cross_file_findings(outcome.results))
     outcome.findings.sort(key=Finding.sort_key)
     return outcome
 
 
-def _deliver(
-    result: pipeline.FileResult, options: Options, out: TextIO, many: bool, inputs: list[str]
-) -> None:
+def _fork_context() -> multiprocessing.context.BaseContext:
+    # fork starts workers in milliseconds with the modules already imported; elsewhere, spawn.
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _record(outcome: RunResult, result: FileResult) -> None:
+    """Keep findings and the small cross-file facts; let go of the file's bytes."""
+    outcome.findings.extend(result.findings)
+    if result.changed:
+        outcome.changed.append(result.display)
+    if result.nads or result.nad_refs or result.podnetworks:
+        outcome.results.append(
+            FileResult(
+                result.display,
+                result.path,
+                b"",
+                nads=result.nads,
+                nad_refs=result.nad_refs,
+                podnetworks=result.podnetworks,
+            )
+        )
+
+
+class _Progress:
+    """A rich progress bar on stderr for long runs on a terminal; otherwise nothing."""
+
+    def __init__(self, bar: Any, task: Any) -> None:
+        self.bar = bar
+        self.task = task
+        self.converted = 0
+        self.findings = 0
+
+    @classmethod
+    def start(cls, total: int, options: Options) -> _Progress:
+        if options.quiet or total < 200 or not sys.stderr.isatty():
+            return cls(None, None)
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        bar = Progress(
+            TextColumn("scanning"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[converted]} to convert, {task.fields[findings]} findings"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        bar.start()
+        return cls(bar, bar.add_task("files", total=total, converted=0, findings=0))
+
+    def advance(self, result: FileResult | None) -> None:
+        if self.bar is None:
+            return
+        if result is not None:
+            self.converted += result.changed
+            self.findings += len(result.findings)
+        self.bar.update(self.task, advance=1, converted=self.converted, findings=self.findings)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _deliver(result: FileResult, options: Options, out: TextIO, many: bool, inputs: list[str]) -> None:
     mode = options.mode
+    new = result.new if result.new is not None and result.new != result.original else None
     if mode is OutputMode.STDOUT:
-        data = result.new if result.changed and result.new is not None else result.original
-        text = _text(data)
-        if many:
+        if many or result.created:
             out.write(f"---\n# Source: {result.display}\n")
+        text = _text(new if new is not None else result.original)
         out.write(text)
-        if many and text and not text.endswith("\n"):
+        if (many or result.created) and text and not text.endswith("\n"):
             out.write("\n")
+        for path, data in result.created:
+            out.write(f"---\n# Source: {path.as_posix()} (new)\n{_text(data)}")
     elif mode is OutputMode.WRITE:
-        if result.changed and result.path is not None and result.new is not None:
-            files.write_atomic(result.path, result.new)
-        elif result.changed and result.path is None and result.new is not None:
-            out.write(_text(result.new))
+        if new is not None and result.path is not None:
+            files.write_atomic(result.path, new)
+        elif new is not None:
+            out.write(_text(new))
+        for path, data in result.created:
+            files.write_new(path, data)
     elif mode is OutputMode.DIFF:
-        if result.changed and result.new is not None:
-            out.write(unified_diff(result.display, _text(result.original), _text(result.new)))
+        if new is not None:
+            out.write(unified_diff(result.display, _text(result.original), _text(new)))
+        for path, data in result.created:
+            out.write(unified_diff(path.as_posix(), "", _text(data), created=True))
     elif mode is OutputMode.OUTPUT_DIR:
         assert options.output_dir is not None
         if result.path is None:
             return
         target = options.output_dir / _relative(result.path, inputs)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = result.new if result.changed and result.new is not None else result.original
-        if not target.exists() or target.read_bytes() != data:
-            target.write_bytes(data)
+        _mirror(target, new if new is not None else result.original)
+        for path, data in result.created:
+            _mirror(options.output_dir / _relative(path, inputs), data)
+
+
+def _mirror(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists() or target.read_bytes() != data:
+        target.write_bytes(data)
 
 
 def _text(data: bytes) -> str:
@@ -126,10 +291,16 @@ def _relative(path: Path, inputs: list[str]) -> Path:
     return Path(path.name)
 
 
-def unified_diff(display: str, old: str, new: str) -> str:
-    name = display.lstrip("./")
+def unified_diff(display: str, old: str, new: str, created: bool = False) -> str:
+    """git-style unified diff (``a/`` and ``b/`` prefixes; ``/dev/null`` for a new file)."""
+    import difflib
+
+    name = display.removeprefix("./")
     lines = difflib.unified_diff(
-        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{name}", f"b/{name}"
+        old.splitlines(keepends=True),
+        new.splitlines(keepends=True),
+        "/dev/null" if created else f"a/{name}",
+        f"b/{name}",
     )
     chunks = []
     for line in lines:

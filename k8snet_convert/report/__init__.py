@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from ..model import Finding
+from ..findings import Finding
 
 
 class ReportFormat(StrEnum):

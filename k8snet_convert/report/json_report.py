@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from .. import __version__
-from ..model import Finding
+from ..findings import Finding
 from . import Summary
 
 SCHEMA_VERSION = 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Finding
+from ..findings import Finding
 from . import Summary
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 
@@ -70,6 +69,8 @@ def check_template(template: str) -> str | None:
 
 
 def short_hash(*parts: str) -> str:
+    import hashlib  # only naming collisions need it; keeps start-up light
+
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:5]
 
 

@@ -1,0 +1,827 @@
+"""Scale benchmark of k8snet-convert (issue 6): the tool against the work that really has to be done.
+
+    python -m benchmarks.run [--sizes 10000,100000] [--repeat N] [--out DIR] [--quick]
+
+For each tree size it times, in interleaved rounds so that the machine's noise falls on every command
+alike: ``grep -rl cni.cncf.io`` (the floor: find the affected files), the tool's ``convert --check``
+and ``convert --write`` (on a fresh copy each time, copying untimed), a naive ruamel.yaml round-trip
+of every file and ``yamllint -d relaxed`` over the tree (the ceilings). Every figure is reported as a
+ratio against baselines measured in the same run, because absolute times on a shared 2-core machine
+mean little. Then it measures single-file latency (the pre-commit case) against yamllint, checks the
+issue's targets and writes all figures as JSON. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from . import gen
+from .naive import manifest_files
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SHARED_GENERATOR = ROOT.parent / "shared" / "bench" / "gen_gitops.py"
+NAIVE_SCRIPT = HERE / "naive.py"
+DEFAULT_OUT = HERE / "out"
+
+AFFECTED = 0.1
+SEED = 7
+MARKER = "cni.cncf.io"
+MULTUS_KEY = b"k8s.v1.cni.cncf.io/networks"
+MIB = 1024 * 1024
+
+# The issue's targets.
+CHECK_VS_NAIVE = 0.1
+CHECK_VS_GREP = 15.0
+WRITE_VS_CHECK = 1.5
+GROWTH_SLACK = 1.1  # "at most linearly": 100k/10k files may take up to 11x
+PEAK_MIB = 200.0
+SINGLE_PLAIN_VS_YAMLLINT = 1.0
+SINGLE_MULTUS_VS_YAMLLINT = 2.0
+
+# Tool exit codes below this are results (0 clean, 1 would change, 2 findings with errors); 3 is a
+# usage error and 4 a crash, after which a timing would measure nothing.
+TOOL_FAILURE = 3
+
+
+class BenchError(Exception):
+    """The benchmark cannot go on (a command failed); the message says which and why."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Running and timing one command
+
+
+@dataclass
+class Run:
+    seconds: float
+    returncode: int
+    maxrss_kib: int  # wait4 ru_maxrss: largest single process among it and its waited-for children
+
+
+def run_timed(
+    argv: Sequence[str], stdout: Path | None = None, stderr: Path | None = None, cwd: Path | None = None
+) -> Run:
+    """Run ``argv`` to completion; wall time from spawn to reap, exit code and peak RSS.
+
+    os.wait4 gives the rusage of exactly this child, so concurrent runs of other commands on the
+    machine (or earlier children of the harness) cannot leak into the memory figure.
+    """
+    with contextlib.ExitStack() as stack:
+        out: IO[bytes] | int = stack.enter_context(stdout.open("wb")) if stdout else subprocess.DEVNULL
+        err: IO[bytes] | int = stack.enter_context(stderr.open("wb")) if stderr else subprocess.DEVNULL
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: stop Popen from reaping again
+    return Run(seconds, proc.returncode, usage.ru_maxrss)
+
+
+def _vmrss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def tree_rss_kib(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants now (0 where /proc is absent)."""
+    # /proc/PID/task/TID/children needs CONFIG_PROC_CHILDREN, absent on this machine's kernel:
+    # build the parent map from /proc/*/stat instead.
+    children: dict[int, list[int]] = {}
+    try:
+        entries = list(os.scandir("/proc"))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"{entry.path}/stat", encoding="ascii", errors="replace") as handle:
+                stat = handle.read()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])  # the name in parentheses may hold spaces
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    total = 0
+    stack = [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += _vmrss_kib(pid)
+        stack.extend(children.get(pid, ()))
+    return total
+
+
+@dataclass
+class MemoryRun:
+    returncode: int
+    maxrss_kib: int  # largest single process (wait4)
+    tree_peak_kib: int  # largest sampled sum over the process tree (worker pools)
+
+    @property
+    def peak_mib(self) -> float:
+        return max(self.maxrss_kib, self.tree_peak_kib) / 1024
+
+
+def run_memory(argv: Sequence[str], stderr: Path | None = None, interval: float = 0.02) -> MemoryRun:
+    """An untimed run that samples the whole process tree's RSS.
+
+    ru_maxrss is the largest *single* process; a tool with worker processes needs the sum. Sampling
+    costs CPU, so it happens in its own run and never in a timed one.
+    """
+    with contextlib.ExitStack() as stack:
+        err: IO[bytes] | int = stack.enter_context(stderr.open("wb")) if stderr else subprocess.DEVNULL
+        proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        done = threading.Event()
+        peak = [0]
+
+        def sample() -> None:
+            while True:
+                peak[0] = max(peak[0], tree_rss_kib(proc.pid))
+                if done.wait(interval):
+                    return
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        done.set()
+        sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return MemoryRun(proc.returncode, usage.ru_maxrss, peak[0])
+
+
+@dataclass
+class Timing:
+    """Every sample of one command at one size; the median is the figure."""
+
+    samples_s: list[float] = field(default_factory=list)
+    returncodes: list[int] = field(default_factory=list)
+    maxrss_kib: list[int] = field(default_factory=list)
+    scale: float = 1.0  # >1 when measured on a sample of the tree and scaled up
+
+    def add(self, run: Run) -> None:
+        self.samples_s.append(run.seconds)
+        self.returncodes.append(run.returncode)
+        self.maxrss_kib.append(run.maxrss_kib)
+
+    @property
+    def median_s(self) -> float:
+        return statistics.median(self.samples_s) * self.scale
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["median_s"] = self.median_s
+        return data
+
+
+# --------------------------------------------------------------------------------------------------
+# Trees
+
+
+@dataclass
+class Tree:
+    root: Path  # the repository that every command runs over
+    files: int  # manifest files in it
+    bytes: int
+    generator: str
+
+
+def _tree_stats(root: Path) -> tuple[int, int]:
+    paths = manifest_files(root)
+    return len(paths), sum(p.stat().st_size for p in paths)
+
+
+def ensure_tree(base: Path, size: int, own_generator: bool = False) -> Tree:
+    """The repository of ``size`` files under ``base``, generated unless an identical one is there."""
+    use_shared = SHARED_GENERATOR.is_file() and not own_generator
+    generator = str(SHARED_GENERATOR) if use_shared else "benchmarks/gen.py"
+    folder = base / f"files-{size}"
+    repo = folder / "repo"
+    stamp = folder / "stamp.json"  # beside the repository: a .json inside it would be an input
+    wanted = {"files": size, "affected": AFFECTED, "seed": SEED, "generator": generator}
+    if not (stamp.is_file() and repo.is_dir() and json.loads(stamp.read_text()) == wanted):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        if use_shared:
+            cmd = [sys.executable, str(SHARED_GENERATOR), str(repo), "--files", str(size)]
+            cmd += ["--affected", str(AFFECTED), "--seed", str(SEED)]
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        else:
+            gen.generate(repo, size, AFFECTED, SEED)
+        stamp.write_text(json.dumps(wanted))
+    files, nbytes = _tree_stats(repo)
+    return Tree(repo, files, nbytes, generator)
+
+
+def sample_tree(tree: Tree, target: Path, every: int) -> Tree:
+    """Every ``every``-th file of ``tree`` (sorted order), hard-linked into ``target`` at the same paths.
+
+    Sorted order walks app folder by app folder, so a regular stride keeps the mix of kinds and of
+    affected apps.
+    """
+    shutil.rmtree(target, ignore_errors=True)
+    for path in manifest_files(tree.root)[::every]:
+        dest = target / path.relative_to(tree.root)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, dest)
+        except OSError:
+            shutil.copy2(path, dest)
+    files, nbytes = _tree_stats(target)
+    return Tree(target, files, nbytes, tree.generator)
+
+
+def fresh_copy(src: Path, dest: Path) -> None:
+    shutil.rmtree(dest, ignore_errors=True)
+    if shutil.which("cp"):
+        # cp -a is several times faster than copytree on 100,000 files; the copy is untimed but
+        # repeated for every --write run.
+        subprocess.run(["cp", "-a", str(src), str(dest)], check=True)
+    else:
+        shutil.copytree(src, dest, symlinks=True)
+
+
+def changed_files(original: Path, written: Path) -> int:
+    """Files of ``written`` that are new or differ from ``original`` (what --write did)."""
+    count = 0
+    for path in manifest_files(written):
+        before = original / path.relative_to(written)
+        if not before.is_file() or before.read_bytes() != path.read_bytes():
+            count += 1
+    return count
+
+
+# --------------------------------------------------------------------------------------------------
+# Commands
+
+
+def executable(name: str) -> str | None:
+    """The console script beside this interpreter, else on PATH.
+
+    A pyenv/asdf shim is a bash script that adds ~70 ms to every start on this machine; it would swamp
+    single-file latencies, so both the tool and yamllint are run directly.
+    """
+    beside = Path(sys.executable).parent / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which(name)
+
+
+@dataclass
+class Commands:
+    tool: str
+    tool_flags: list[str]
+    grep: str | None
+    yamllint: str | None
+    naive: bool  # ruamel.yaml importable
+
+    def check(self, root: Path) -> list[str]:
+        return [self.tool, "convert", str(root), "--check", *self.tool_flags]
+
+    def write(self, root: Path) -> list[str]:
+        return [self.tool, "convert", str(root), "--write", *self.tool_flags]
+
+    def grep_rl(self, root: Path) -> list[str]:
+        assert self.grep is not None
+        return [self.grep, "-rl", MARKER, str(root)]
+
+    def naive_rt(self, root: Path) -> list[str]:
+        return [sys.executable, str(NAIVE_SCRIPT), str(root)]
+
+    def lint(self, path: Path) -> list[str]:
+        assert self.yamllint is not None
+        return [self.yamllint, "-d", "relaxed", str(path)]
+
+
+def find_commands(jobs: int | None) -> Commands:
+    tool = executable("k8snet-convert")
+    if tool is None:
+        raise BenchError("k8snet-convert is not installed (pip install -e '.[test]')")
+    flags = ["--jobs", str(jobs)] if jobs is not None else []
+    return Commands(
+        tool=tool,
+        tool_flags=flags,
+        grep=shutil.which("grep"),
+        yamllint=executable("yamllint"),
+        naive=importlib.util.find_spec("ruamel.yaml") is not None,
+    )
+
+
+def _tail(path: Path, lines: int = 8) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def _require_tool_ok(run_rc: int, argv: Sequence[str], stderr: Path) -> None:
+    if run_rc >= TOOL_FAILURE or run_rc < 0:
+        raise BenchError(
+            f"{' '.join(argv)} exited {run_rc}; timing it would measure a failure.\n{_tail(stderr)}"
+        )
+
+
+_SUMMARY = re.compile(r"(\d+) file\(s\) scanned, (\d+) (?:would change|changed)")
+
+
+def tool_summary(stderr: Path) -> dict[str, int | None]:
+    """Files scanned and changed, from the tool's summary line, and its ``would convert:`` lines."""
+    text = stderr.read_text(errors="replace") if stderr.is_file() else ""
+    found = _SUMMARY.findall(text)
+    scanned, changed = (int(found[-1][0]), int(found[-1][1])) if found else (None, None)
+    return {
+        "scanned": scanned,
+        "changed": changed,
+        "would_convert_lines": sum(1 for line in text.splitlines() if line.startswith("would convert:")),
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# Measuring one tree size
+
+
+def measure_size(
+    tree: Tree, cmds: Commands, work: Path, repeat: int, naive_sample: int, log: IO[str]
+) -> dict[str, Any]:
+    """All timings of one tree, in ``repeat`` interleaved rounds; medians, ratios and memory."""
+    work.mkdir(parents=True, exist_ok=True)
+    check_err = work / "check.stderr"
+    write_err = work / "write.stderr"
+    copy = work / "write-copy"
+
+    # Baselines that parse every file are linear and slow (16 s per 10,000 files for ruamel): on big
+    # trees they run over a regular sample and are scaled by bytes, which is what parsing costs.
+    every = max(1, tree.files // naive_sample) if naive_sample > 0 else 1
+    base_tree = sample_tree(tree, work / "sample", every) if every > 1 else tree
+    scale = tree.bytes / base_tree.bytes if every > 1 else 1.0
+
+    # Warm-up (untimed): page cache, .pyc files, and proof that every command works on this tree.
+    marker_files: int | None = None
+    if cmds.grep:
+        grep_out = work / "grep.stdout"
+        run_timed(cmds.grep_rl(tree.root), stdout=grep_out)
+        marker_files = len(grep_out.read_text().splitlines())
+    warm = run_timed(cmds.check(tree.root), stderr=check_err)
+    _require_tool_ok(warm.returncode, cmds.check(tree.root), check_err)
+    check_summary = tool_summary(check_err)
+
+    timings = {name: Timing() for name in ("grep", "check", "write", "naive", "yamllint")}
+    timings["naive"].scale = timings["yamllint"].scale = scale
+    for round_i in range(repeat):
+        log.write(f"  {tree.files:,} files: round {round_i + 1}/{repeat}\n")
+        log.flush()
+        if cmds.grep:
+            timings["grep"].add(run_timed(cmds.grep_rl(tree.root)))
+        run = run_timed(cmds.check(tree.root), stderr=check_err)
+        _require_tool_ok(run.returncode, cmds.check(tree.root), check_err)
+        timings["check"].add(run)
+        fresh_copy(tree.root, copy)
+        run = run_timed(cmds.write(copy), stderr=write_err)
+        _require_tool_ok(run.returncode, cmds.write(copy), write_err)
+        timings["write"].add(run)
+        if cmds.naive:
+            run = run_timed(cmds.naive_rt(base_tree.root), stderr=work / "naive.stderr")
+            if run.returncode != 0:
+                raise BenchError(f"naive round-trip failed:\n{_tail(work / 'naive.stderr')}")
+            timings["naive"].add(run)
+        if cmds.yamllint:
+            # yamllint exits 1 when it reports errors; its time is what matters here.
+            timings["yamllint"].add(run_timed(cmds.lint(base_tree.root)))
+
+    # Sanity of --write (untimed), on the last written copy: what changed, and nothing left to do.
+    write_summary = tool_summary(write_err)
+    written = changed_files(tree.root, copy)
+    after_err = work / "after-write-check.stderr"
+    after = run_timed(cmds.check(copy), stderr=after_err)
+    after_summary = tool_summary(after_err)
+
+    # Memory in separate, untimed runs (the process-tree sampler costs CPU).
+    memory_check = run_memory(cmds.check(tree.root))
+    fresh_copy(tree.root, copy)
+    memory_write = run_memory(cmds.write(copy))
+    shutil.rmtree(copy, ignore_errors=True)
+
+    med = {name: t.median_s for name, t in timings.items() if t.samples_s}
+    ratios: dict[str, float] = {}
+    for name in ("check", "write"):
+        for base in ("grep", "naive", "yamllint"):
+            if base in med:
+                ratios[f"{name}_vs_{base}"] = med[name] / med[base]
+    ratios["write_vs_check"] = med["write"] / med["check"]
+    return {
+        "files": tree.files,
+        "bytes": tree.bytes,
+        "generator": tree.generator,
+        "files_matching_marker": marker_files,
+        "baseline_tree": {
+            "sampled": every > 1,
+            "every": every,
+            "files": base_tree.files,
+            "bytes": base_tree.bytes,
+            "scale_by_bytes": scale,
+        },
+        "timings": {name: t.as_json() for name, t in timings.items() if t.samples_s},
+        "median_s": med,
+        "ratios": ratios,
+        "files_per_s": {name: tree.files / s for name, s in med.items()},
+        "tool": {
+            "check": check_summary,
+            "check_exit": warm.returncode,
+            "write": write_summary,
+            "write_exit": timings["write"].returncodes[-1],
+            "files_changed_by_write": written,
+            "check_after_write_exit": after.returncode,
+            "check_after_write": after_summary,
+        },
+        "memory": {
+            "check": asdict(memory_check) | {"peak_mib": memory_check.peak_mib},
+            "write": asdict(memory_write) | {"peak_mib": memory_write.peak_mib},
+            "timed_runs_max_single_process_mib": max(
+                timings["check"].maxrss_kib + timings["write"].maxrss_kib
+            )
+            / 1024,
+            "peak_mib": max(memory_check.peak_mib, memory_write.peak_mib),
+        },
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# Single-file latency (pre-commit)
+
+
+def pick_single_files(root: Path) -> tuple[Path, Path]:
+    """A workload without networking content, and one with a Multus networks annotation."""
+    plain: Path | None = None
+    multus: Path | None = None
+    for path in manifest_files(root):
+        data = path.read_bytes()
+        if path.name == "workload.yaml":
+            if plain is None and MARKER.encode() not in data and b"multus" not in data:
+                plain = path
+            if multus is None and MULTUS_KEY in data:
+                multus = path
+        if plain and multus:
+            return plain, multus
+    raise BenchError(f"no plain and Multus workload.yaml found under {root}")
+
+
+def measure_single_file(cmds: Commands, root: Path, runs: int, log: IO[str]) -> dict[str, Any]:
+    plain, multus = pick_single_files(root)
+    commands: dict[str, list[str]] = {
+        "check_plain": [cmds.tool, "check", str(plain)],
+        "check_multus": [cmds.tool, "check", str(multus)],
+    }
+    if cmds.yamllint:
+        commands["yamllint_plain"] = cmds.lint(plain)
+        commands["yamllint_multus"] = cmds.lint(multus)
+    timings = {name: Timing() for name in commands}
+    with tempfile.TemporaryDirectory(prefix="k8snet-bench-") as tmp:
+        err = Path(tmp) / "stderr"
+        for name, argv in commands.items():  # warm-up
+            run = run_timed(argv, stderr=err)
+            if name.startswith("check"):
+                _require_tool_ok(run.returncode, argv, err)
+        log.write(f"  single file: {runs} interleaved runs of each command\n")
+        log.flush()
+        for _ in range(runs):
+            for name, argv in commands.items():
+                timings[name].add(run_timed(argv))
+    med = {name: t.median_s for name, t in timings.items()}
+    ratios = {}
+    if cmds.yamllint:
+        ratios = {
+            "plain_vs_yamllint": med["check_plain"] / med["yamllint_plain"],
+            "multus_vs_yamllint": med["check_multus"] / med["yamllint_multus"],
+        }
+    return {
+        "plain_file": str(plain.relative_to(root)),
+        "plain_bytes": plain.stat().st_size,
+        "multus_file": str(multus.relative_to(root)),
+        "multus_bytes": multus.stat().st_size,
+        "runs": runs,
+        "timings": {name: t.as_json() for name, t in timings.items()},
+        "median_s": med,
+        "exit_codes": {name: t.returncodes[-1] for name, t in timings.items()},
+        "ratios": ratios,
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# Targets and the report
+
+
+@dataclass
+class Target:
+    name: str
+    measured: float | None
+    limit: float
+    unit: str = "x"
+
+    @property
+    def verdict(self) -> str:
+        if self.measured is None:
+            return "n/a"
+        return "PASS" if self.measured <= self.limit else "FAIL"
+
+
+def evaluate(results: dict[str, Any]) -> list[Target]:
+    """The issue's targets: the 10k ones on the smallest tree, growth and memory on the largest."""
+    sizes: list[dict[str, Any]] = results["sizes"]
+    small = sizes[0]
+    ratios = small["ratios"]
+    n = f"{small['files']:,} files"
+    targets = [
+        Target(f"{n}: convert --check / naive round-trip", ratios.get("check_vs_naive"), CHECK_VS_NAIVE),
+        Target(f"{n}: convert --check / grep -rl", ratios.get("check_vs_grep"), CHECK_VS_GREP),
+        Target(f"{n}: convert --write / convert --check", ratios["write_vs_check"], WRITE_VS_CHECK),
+    ]
+    if len(sizes) > 1:
+        large = sizes[-1]
+        factor = large["files"] / small["files"]
+        targets.append(
+            Target(
+                f"{large['files']:,} / {small['files']:,} files: --check time growth",
+                large["median_s"]["check"] / small["median_s"]["check"],
+                round(GROWTH_SLACK * factor, 2),
+            )
+        )
+    largest = sizes[-1]
+    targets.append(
+        Target(
+            f"{largest['files']:,} files: tool peak memory", largest["memory"]["peak_mib"], PEAK_MIB, "MiB"
+        )
+    )
+    single = results.get("single_file")
+    if single:
+        r = single["ratios"]
+        targets.append(
+            Target(
+                "one file, no networking: check / yamllint",
+                r.get("plain_vs_yamllint"),
+                SINGLE_PLAIN_VS_YAMLLINT,
+            )
+        )
+        targets.append(
+            Target(
+                "one file, Multus workload: check / yamllint",
+                r.get("multus_vs_yamllint"),
+                SINGLE_MULTUS_VS_YAMLLINT,
+            )
+        )
+    return targets
+
+
+def _num(x: float | None, digits: int = 3) -> str:
+    if x is None:
+        return "-"
+    if x == 0:
+        return "0"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.{max(0, digits - 1 - math.floor(math.log10(abs(x))))}f}"
+
+
+def render(results: dict[str, Any]) -> str:
+    lines: list[str] = []
+    env = results["environment"]
+    flags = " ".join(results["tool_flags"]) or "none (the tool's default --jobs)"
+    lines.append(
+        f"k8snet-convert benchmark - {env['cpus']} CPUs, load avg {env['loadavg_start']:.2f} at start / "
+        f"{env['loadavg_end']:.2f} at end; median of {results['repeat']} interleaved rounds"
+    )
+    lines.append(
+        f"tool: {results['tool']} (convert flags: {flags}); HEAD {env['git_head'][:10]}"
+        + (f", uncommitted changes in {', '.join(env['git_modified'])}" if env["git_modified"] else "")
+    )
+    lines.append("")
+    for size in results["sizes"]:
+        med = size["median_s"]
+        base = size["baseline_tree"]
+        lines.append(
+            f"== {size['files']:,} files, {size['bytes'] / MIB:.1f} MiB, "
+            f"{size['files_matching_marker']} files contain {MARKER} "
+            f"(generator {Path(size['generator']).name}, affected {AFFECTED}, seed {SEED})"
+        )
+        if base["sampled"]:
+            lines.append(
+                f"   naive round-trip and yamllint: measured on every {base['every']}th file "
+                f"({base['files']:,} files, {base['bytes'] / MIB:.1f} MiB), "
+                f"scaled by bytes x{base['scale_by_bytes']:.2f}"
+            )
+        header = (
+            f"   {'command':<36}{'median s':>10}{'x grep':>9}{'x naive':>9}{'x yamllint':>11}{'files/s':>11}"
+        )
+        lines.append(header)
+        rows = [
+            ("grep", f"grep -rl {MARKER}"),
+            ("check", "k8snet-convert convert --check"),
+            ("write", "k8snet-convert convert --write"),
+            ("naive", "naive ruamel.yaml round-trip" + (" *" if base["sampled"] else "")),
+            ("yamllint", "yamllint -d relaxed" + (" *" if base["sampled"] else "")),
+        ]
+        for key, label in rows:
+            if key not in med:
+                lines.append(f"   {label:<36}{'not measured':>10}")
+                continue
+            s = med[key]
+            ratios = [s / med[b] if med.get(b) else None for b in ("grep", "naive", "yamllint")]
+            lines.append(
+                f"   {label:<36}{_num(s):>10}{_num(ratios[0]):>9}{_num(ratios[1]):>9}{_num(ratios[2]):>11}"
+                f"{size['files_per_s'][key]:>11,.0f}"
+            )
+        tool = size["tool"]
+        mem = size["memory"]
+        lines.append(
+            f"   tool: --check exit {tool['check_exit']}, would change {tool['check']['changed']} of "
+            f"{tool['check']['scanned']} scanned; --write exit {tool['write_exit']}, "
+            f"{tool['files_changed_by_write']} files differ afterwards; --check after --write exit "
+            f"{tool['check_after_write_exit']} ({tool['check_after_write']['changed']} would change)"
+        )
+        lines.append(
+            f"   tool peak memory: --check {mem['check']['peak_mib']:.1f} MiB, --write "
+            f"{mem['write']['peak_mib']:.1f} MiB (max of wait4 ru_maxrss and sampled process-tree RSS)"
+        )
+        lines.append("")
+    sizes = results["sizes"]
+    if len(sizes) > 1:
+        a, b = sizes[0], sizes[-1]
+        lines.append(
+            f"growth {b['files']:,} / {a['files']:,} files ({b['files'] / a['files']:.2f}x the files): "
+            + ", ".join(
+                f"{k} {b['median_s'][k] / a['median_s'][k]:.2f}x"
+                for k in ("grep", "check", "write", "naive", "yamllint")
+                if k in a["median_s"] and k in b["median_s"]
+            )
+        )
+        lines.append("")
+    single = results.get("single_file")
+    if single:
+        med = single["median_s"]
+        lines.append(
+            f"single file, median of {single['runs']} interleaved runs "
+            "(seconds; ratio to yamllint on the same file):"
+        )
+        for kind, label in (("plain", "no networking"), ("multus", "Multus workload")):
+            path = single[f"{kind}_file"]
+            lint = med.get(f"yamllint_{kind}")
+            lines.append(
+                f"   {label:<16} {path} ({single[f'{kind}_bytes']} B): check {_num(med[f'check_{kind}'])} s "
+                f"(exit {single['exit_codes'][f'check_{kind}']}), yamllint {_num(lint)} s -> "
+                f"{_num(lint and med[f'check_{kind}'] / lint)}x"
+            )
+        lines.append("")
+    lines.append(f"   {'target':<58}{'measured':>10}{'limit':>10}  verdict")
+    for t in evaluate(results):
+        unit = " MiB" if t.unit == "MiB" else "x"
+        lines.append(
+            f"   {t.name:<58}{_num(t.measured) + unit:>10}{'<= ' + _num(t.limit) + unit:>10}  {t.verdict}"
+        )
+    if sizes[0]["files"] < 10000:
+        lines.append("   (the issue states these targets for 10,000 and 100,000 files)")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------------------------------
+# Entry point
+
+
+def _git(*args: str) -> str:
+    # Read-only queries, so the figures say which code they measured.
+    try:
+        done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return done.stdout.strip()
+
+
+def environment() -> dict[str, Any]:
+    return {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "loadavg_start": os.getloadavg()[0],
+        "git_head": _git("rev-parse", "HEAD") or "unknown",
+        "git_modified": [p for p in _git("ls-files", "-m", "k8snet_convert").splitlines() if p],
+    }
+
+
+@contextlib.contextmanager
+def _trees_dir(given: Path | None) -> Iterator[Path]:
+    if given is not None:  # kept and reused between runs
+        given.mkdir(parents=True, exist_ok=True)
+        yield given
+        return
+    with tempfile.TemporaryDirectory(prefix="k8snet-bench-") as tmp:
+        yield Path(tmp)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", default="10000,100000", help="tree sizes in files (default 10000,100000)")
+    p.add_argument("--repeat", type=int, default=3, help="timed rounds per size; figures are medians")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the JSON and text results")
+    p.add_argument("--quick", action="store_true", help="a 1,000-file tree only, 5 single-file runs")
+    p.add_argument("--single-runs", type=int, default=15, help="runs per single-file command")
+    p.add_argument(
+        "--naive-sample",
+        type=int,
+        default=10000,
+        help="trees of at least twice this many files run the naive baselines on a sample this big",
+    )
+    p.add_argument("--jobs", type=int, default=None, help="pass --jobs N to the tool (default: not passed)")
+    p.add_argument("--trees", type=Path, default=None, help="keep generated trees here and reuse them")
+    p.add_argument(
+        "--own-generator", action="store_true", help="use benchmarks/gen.py even if the shared one exists"
+    )
+    args = p.parse_args(argv)
+    if args.quick:
+        args.sizes = "1000"
+        args.single_runs = min(args.single_runs, 5)
+    args.size_list = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    if not args.size_list or args.repeat < 1:
+        p.error("need at least one size and --repeat >= 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    log = sys.stderr
+    try:
+        cmds = find_commands(args.jobs)
+        results: dict[str, Any] = {
+            "environment": environment(),
+            "tool": cmds.tool,
+            "tool_flags": cmds.tool_flags,
+            "yamllint": cmds.yamllint,
+            "repeat": args.repeat,
+            "targets_spec": {
+                "check_vs_naive": CHECK_VS_NAIVE,
+                "check_vs_grep": CHECK_VS_GREP,
+                "write_vs_check": WRITE_VS_CHECK,
+                "growth_slack": GROWTH_SLACK,
+                "peak_mib": PEAK_MIB,
+                "single_plain_vs_yamllint": SINGLE_PLAIN_VS_YAMLLINT,
+                "single_multus_vs_yamllint": SINGLE_MULTUS_VS_YAMLLINT,
+            },
+            "sizes": [],
+        }
+        if not cmds.naive:
+            log.write("ruamel.yaml is not installed: the naive round-trip is not measured\n")
+        if not cmds.yamllint:
+            log.write("yamllint is not installed: its baselines are not measured\n")
+        with _trees_dir(args.trees) as base:
+            trees = []
+            for size in args.size_list:
+                log.write(f"generating {size:,} files...\n")
+                trees.append(ensure_tree(base, size, args.own_generator))
+            for tree in trees:
+                log.write(f"measuring {tree.files:,} files\n")
+                work = base / f"work-{tree.files}"
+                try:
+                    results["sizes"].append(
+                        measure_size(tree, cmds, work, args.repeat, args.naive_sample, log)
+                    )
+                finally:
+                    shutil.rmtree(work, ignore_errors=True)
+            results["single_file"] = measure_single_file(cmds, trees[0].root, args.single_runs, log)
+        results["environment"]["loadavg_end"] = os.getloadavg()[0]
+        results["targets"] = [asdict(t) | {"verdict": t.verdict} for t in evaluate(results)]
+    except BenchError as exc:
+        log.write(f"benchmark failed: {exc}\n")
+        return 1
+    text = render(results)
+    sys.stdout.write(text)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    json_path = args.out / f"bench-{stamp}.json"
+    json_path.write_text(json.dumps(results, indent=2) + "\n")
+    (args.out / f"bench-{stamp}.txt").write_text(text)
+    log.write(f"results: {json_path}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

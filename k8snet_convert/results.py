@@ -1,0 +1,88 @@
+"""Per-file results and the cross-file checks: light, so a run over unrelated files imports little."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import prefilter
+from .findings import Finding, Severity
+
+
+@dataclass(frozen=True)
+class InputNad:
+    """A NAD seen anywhere in the run's inputs (for the few options that look across files)."""
+
+    file: str
+    config: str | None
+    resource_name: str | None
+
+
+@dataclass
+class FileResult:
+    display: str
+    path: Path | None
+    original: bytes
+    new: bytes | None = None  # None: nothing to change (or the file failed and stays untouched)
+    findings: list[Finding] = field(default_factory=list)
+    nads: list[tuple[str, str]] = field(default_factory=list)  # NADs defined in the file
+    nad_refs: list[tuple[tuple[str, str], Finding]] = field(default_factory=list)  # uses, with a location
+    podnetworks: list[tuple[str, tuple[str, str], str]] = field(default_factory=list)  # (name, NAD, identity)
+    created: list[tuple[Path, bytes]] = field(default_factory=list)  # new files (kustomize configurations)
+
+    @property
+    def changed(self) -> bool:
+        return (self.new is not None and self.new != self.original) or bool(self.created)
+
+    @property
+    def failed(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+
+def needs_parsing(path: Path | None, data: bytes) -> bool:
+    """Whether a file can hold anything for us (the byte pre-filter, plus kustomizations)."""
+    return prefilter.may_contain_networking(data) or is_kustomization(path)
+
+
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+
+def is_kustomization(path: Path | None) -> bool:
+    return path is not None and path.name in KUSTOMIZATION_NAMES
+
+
+COLLISION_HINT = "use --name-template '{namespace}.{name}' (invertible: namespaces contain no dots)"
+
+
+def cross_file_findings(results: Iterable[FileResult]) -> list[Finding]:
+    """NADs used but defined nowhere in the inputs; PodNetwork names claimed from two files."""
+    results = list(results)
+    defined = {key for r in results for key in r.nads}
+    findings: list[Finding] = []
+    reported: set[tuple[str, tuple[str, str]]] = set()
+    for r in results:
+        for key, finding in r.nad_refs:
+            if key not in defined and (finding.file, key) not in reported:
+                reported.add((finding.file, key))
+                findings.append(finding)
+    claims: dict[str, tuple[tuple[str, str], str, str]] = {}
+    for r in results:
+        for name, nad, identity in r.podnetworks:
+            prior = claims.get(name)
+            if prior is None:
+                claims[name] = (nad, identity, r.display)
+            elif prior[0] != nad and prior[2] != r.display:
+                same = prior[1] == identity
+                findings.append(
+                    Finding(
+                        rule="podnetwork-name-collision",
+                        severity=Severity.WARNING if same else Severity.ERROR,
+                        message=f"NetworkAttachmentDefinitions {prior[0][0]}/{prior[0][1]} ({prior[2]}) and "
+                        f"{nad[0]}/{nad[1]} both map to PodNetwork {name!r}"
+                        + (" (identical configs)" if same else " with different configs"),
+                        file=r.display,
+                        hint=COLLISION_HINT,
+                    )
+                )
+    return findings
