@@ -296,6 +296,11 @@ def unified_diff(display: str, old: str, new: str, created: bool = False) -> str
     import difflib
 
     name = display.removeprefix("./")
+    if name.startswith("/"):
+        try:
+            name = Path(name).relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            name = name.lstrip("/")
     lines = difflib.unified_diff(
         old.splitlines(keepends=True),
         new.splitlines(keepends=True),
