@@ -57,6 +57,17 @@ def _root(
     """k8snet-convert: Multus <-> native multi-networking."""
 
 
+def parse_size(text: str) -> int:
+    """``16M`` -> 16777216; plain digits are bytes."""
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
+    value = text.strip().lower().removesuffix("ib").removesuffix("b")
+    factor = units.get(value[-1:], 1) if value else 1
+    digits = value[:-1] if value[-1:] in units else value
+    if not digits.isdigit() or int(digits) <= 0:
+        raise UsageError(f"--max-file-size: {text!r} is not a size (e.g. 16M, 500K, 1048576)")
+    return int(digits) * factor
+
+
 def build_options(inputs: list[str], flags: dict[str, Any]) -> Options:
     """Flags over the project configuration (nearest to the first input) over defaults."""
     start = Path(inputs[0]) if inputs and inputs[0] != "-" else Path.cwd()
@@ -169,6 +180,9 @@ def convert(
     ] = None,
     report_format: Annotated[str | None, typer.Option(help="Report format (default: by extension).")] = None,
     quiet: Annotated[bool | None, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = None,
+    max_file_size: Annotated[
+        str | None, typer.Option(help="Skip (and report) files larger than this: bytes, or with K/M/G.")
+    ] = None,
     device_class: Annotated[str | None, typer.Option(help="--to dra: the DeviceClass of the claims.")] = None,
     emit_device_class: Annotated[
         bool | None, typer.Option("--emit-device-class", help="--to dra: also write the DeviceClass.")
@@ -212,6 +226,7 @@ def convert(
         "exclude": tuple(exclude or ()),
         "jobs": jobs,
         "quiet": quiet,
+        "max_file_size": parse_size(max_file_size) if max_file_size is not None else None,
         "device_class": device_class,
         "emit_device_class": emit_device_class,
         "dra_api_version": dra_api_version,

@@ -37,7 +37,7 @@ _BOOLS = {
     "emit-device-class",
     "drop-nads",
 }
-_INTS = {"jobs"}
+_INTS = {"jobs", "max-file-size"}
 _LISTS = {"exclude"}
 KNOWN = _STRINGS | _BOOLS | _INTS | _LISTS
 

@@ -6,11 +6,15 @@ from __future__ import annotations
 class ConvertError(Exception):
     """Bad input or an impossible conversion; reported with a location, exit 2."""
 
-    def __init__(self, message: str, *, rule: str = "invalid-input", hint: str = "") -> None:
+    def __init__(
+        self, message: str, *, rule: str = "invalid-input", hint: str = "", line: int = 0, column: int = 0
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.rule = rule
         self.hint = hint
+        self.line = line  # 1-based location in the file, when known
+        self.column = column
 
 
 class AnnotationError(ConvertError):

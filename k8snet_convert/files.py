@@ -22,11 +22,14 @@ def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
     )
 
 
-def discover(inputs: list[str], exclude: tuple[str, ...] = ()) -> Iterator[tuple[str, Path | None]]:
+def discover(
+    inputs: list[str], exclude: tuple[str, ...] = (), skipped: list[Path] | None = None
+) -> Iterator[tuple[str, Path | None]]:
     """(display name, path) for every input file; ``-`` is stdin (path None).
 
-    Folders are walked recursively in sorted order, hidden folders skipped, symbolic links to folders
-    not followed; files named on the command line are taken whatever their extension.
+    Folders are walked recursively in sorted order, hidden folders skipped. Symbolic links met while
+    walking are never followed (no loops, nothing outside the roots): they are listed in ``skipped``.
+    Files named on the command line are taken whatever their extension.
     """
     for item in inputs:
         if item == "-":
@@ -41,7 +44,14 @@ def discover(inputs: list[str], exclude: tuple[str, ...] = ()) -> Iterator[tuple
                 for name in sorted(files):
                     candidate = Path(root, name)
                     if candidate.suffix.lower() in EXTENSIONS and not _excluded(candidate, exclude):
+                        if candidate.is_symlink():
+                            if skipped is not None:
+                                skipped.append(candidate)
+                            continue
                         yield candidate.as_posix(), candidate
+                for name in dirs:
+                    if Path(root, name).is_symlink() and skipped is not None:
+                        skipped.append(Path(root, name))
         elif path.exists():
             if not _excluded(path, exclude):
                 yield item, path
@@ -64,8 +74,18 @@ def write_new(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: temporary file in the same folder, fsync, rename; mode kept."""
+class ChangedOnDisk(OSError):
+    """The file is not what was read: another process changed or deleted it meanwhile."""
+
+
+def write_atomic(path: Path, data: bytes, expected: bytes | None = None) -> None:
+    """Replace ``path`` with ``data``: temporary file in the same folder, fsync, rename; mode kept.
+
+    With ``expected``, the file must still hold exactly those bytes just before the rename, else
+    nothing is written (ChangedOnDisk): a concurrent edit is never overwritten.
+    """
+    if path.is_symlink():
+        raise ChangedOnDisk(f"{path} is a symbolic link: not replaced")
     mode = path.stat().st_mode & 0o7777
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".k8snet-tmp", dir=path.parent)
     try:
@@ -74,6 +94,13 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
+        if expected is not None:
+            try:
+                current = path.read_bytes()
+            except FileNotFoundError:
+                raise ChangedOnDisk(f"{path} was deleted during the run: not recreated") from None
+            if current != expected:
+                raise ChangedOnDisk(f"{path} changed during the run: not overwritten")
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

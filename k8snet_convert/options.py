@@ -45,6 +45,9 @@ class DraApiVersion(StrEnum):
     V1BETA1 = "v1beta1"
 
 
+# Kubernetes objects stop at ~1.5 MiB (etcd's request limit); a manifest file holding many of them is
+# still far below this. Larger files are refused unread (SPEC §6 "Safety").
+DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024
 DEFAULT_DEVICE_CLASS = "cni.networking.x-k8s.io"
 DEFAULT_PROVIDER = "k8s.cni.cncf.io/multus"
 DEFAULT_NAME_TEMPLATE = "{name}"
@@ -71,6 +74,7 @@ class Options:
     exclude: tuple[str, ...] = ()
     jobs: int | None = None
     quiet: bool = False
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
     # --to dra (native.md §3): the CNI DRA driver's DeviceClass, the resource.k8s.io version, and
     # whether the NADs are removed once their configs are embedded in ResourceClaimTemplates.
     device_class: str = DEFAULT_DEVICE_CLASS

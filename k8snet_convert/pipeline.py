@@ -40,6 +40,19 @@ def _finding(result: FileResult, exc: ConvertError, line: int = 0, column: int =
 
 def load(result: FileResult, options: Options) -> FileContext | None:
     """Decode and parse a file; None when it has nothing for us or cannot be read (findings say why)."""
+    if len(result.original) > options.max_file_size:
+        if prefilter.may_contain_networking(result.original[: 1024 * 1024]):
+            result.findings.append(
+                Finding(
+                    rule="too-large",
+                    severity=Severity.ERROR,
+                    message=f"the file is {len(result.original):,} bytes, over --max-file-size "
+                    f"({options.max_file_size:,}); it is not read",
+                    file=result.display,
+                    hint="raise --max-file-size if the file is really a manifest",
+                )
+            )
+        return None
     templated = helm.template_reason(result.path)
     if templated:
         if prefilter.may_contain_networking(result.original):
@@ -50,7 +63,7 @@ def load(result: FileResult, options: Options) -> FileContext | None:
     try:
         source: SourceText = decode(result.original)
     except ConvertError as exc:
-        _finding(result, exc)
+        _finding(result, exc, exc.line, exc.column)
         return None
     try:
         docs: list[Document] = parse_documents(source.text)

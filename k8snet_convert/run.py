@@ -113,7 +113,17 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     """Convert every input; deliver results in input order whatever --jobs is; gather findings."""
     out = stdout if stdout is not None else sys.stdout
     outcome = RunResult()
-    entries = list(files.discover(inputs, options.exclude))
+    links: list[Path] = []
+    entries = list(files.discover(inputs, options.exclude, links))
+    outcome.findings.extend(
+        Finding(
+            rule="symlink-skipped",
+            severity=Severity.INFO,
+            message="a symbolic link: not followed (name its target to convert it)",
+            file=link.as_posix(),
+        )
+        for link in links
+    )
     cross = options.inject_resources or options.to is Target.DRA
     run_nads = None
     if cross:
@@ -130,7 +140,10 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
         while pending and (block or isinstance(pending[0], FileResult) or pending[0].done()):
             item = pending.popleft()
             result = item if isinstance(item, FileResult) else item.result()
-            _deliver(result, options, out, many, inputs)
+            try:
+                _deliver(result, options, out, many, inputs)
+            except OSError as exc:  # read-only folder, full disk, changed meanwhile: original kept
+                result.findings.append(_write_failed(result.display, exc))
             _record(outcome, result)
             progress.advance(result)
 
@@ -161,6 +174,17 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     outcome.findings.extend(cross_file_findings(outcome.results))
     outcome.findings.sort(key=Finding.sort_key)
     return outcome
+
+
+def _write_failed(display: str, exc: OSError) -> Finding:
+    reason = str(exc) if isinstance(exc, files.ChangedOnDisk) else (exc.strerror or str(exc))
+    return Finding(
+        rule="write-failed",
+        severity=Severity.ERROR,
+        message=f"not written: {reason}; the file on disk is unchanged",
+        file=display,
+        hint="check the folder's permissions and free space, then run again",
+    )
 
 
 def _fork_context() -> multiprocessing.context.BaseContext:
@@ -244,7 +268,7 @@ def _deliver(result: FileResult, options: Options, out: TextIO, many: bool, inpu
             out.write(f"---\n# Source: {path.as_posix()} (new)\n{_text(data)}")
     elif mode is OutputMode.WRITE:
         if new is not None and result.path is not None:
-            files.write_atomic(result.path, new)
+            files.write_atomic(result.path, new, expected=result.original)
         elif new is not None:
             out.write(_text(new))
         for path, data in result.created:

@@ -46,9 +46,11 @@ def decode(data: bytes) -> SourceText:
         line = body[: exc.start].count(b"\n") + 1
         col = exc.start - (body.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ConvertError(
-            f"line {line}, column {col}: not valid {encoding.upper()} ({exc.reason})",
+            f"not valid {encoding.upper()} ({exc.reason})",
             rule="invalid-encoding",
             hint="save the file as UTF-8 (or UTF-16 with a byte order mark)",
+            line=line,
+            column=col,
         ) from None
     if "\x00" in text:
         raise ConvertError(

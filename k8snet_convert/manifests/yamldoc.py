@@ -7,6 +7,7 @@ decoder (go-yaml via sigs.k8s.io/yaml) resolves them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -39,14 +40,37 @@ class Document:
 
 
 class YamlSyntaxError(ConvertError):
-    def __init__(self, message: str, line: int, column: int) -> None:
-        super().__init__(message, rule="invalid-yaml")
+    def __init__(self, message: str, line: int, column: int, rule: str = "invalid-yaml") -> None:
+        super().__init__(message, rule=rule)
         self.line = line
         self.column = column
 
 
+# libyaml's composer recurses in C: flow collections nested some 25,000 deep overflow the stack and
+# kill the process. Go's encoding/json (which Kubernetes uses) stops at 10,000 levels; so do we.
+MAX_FLOW_DEPTH = 10_000
+
+
+def _check_flow_depth(text: str) -> None:
+    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
+        return  # cannot be nested that deep: skip the scan
+    depth = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_FLOW_DEPTH:
+            line = text.count("\n", 0, match.start()) + 1
+            raise YamlSyntaxError(
+                f"flow collections are nested more than {MAX_FLOW_DEPTH:,} levels deep; the file is not read",
+                line,
+                match.start() - text.rfind("\n", 0, match.start()),
+                rule="too-large",
+            )
+        depth = max(depth, 0)
+
+
 def parse_documents(text: str) -> list[Document]:
     """Compose every document; a syntax error becomes a YamlSyntaxError with line and column."""
+    _check_flow_depth(text)
     try:
         roots = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
@@ -59,8 +83,50 @@ def parse_documents(text: str) -> list[Document]:
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"YAML error: {exc}", 0, 0) from None
     except RecursionError:
-        raise YamlSyntaxError("the document is nested too deeply to be read", 0, 0) from None
+        raise YamlSyntaxError(
+            "the document is nested too deeply to be read", 0, 0, rule="too-large"
+        ) from None
+    for root in roots:
+        if root is not None:
+            _check_expansion(root)
     return [Document(i, root) for i, root in enumerate(roots) if root is not None]
+
+
+# Aliases make the node graph a DAG whose expansion can be exponential ("billion laughs"). Every walk
+# over a document is bounded by its expanded size, so refuse documents that expand past this.
+MAX_EXPANDED_NODES = 200_000
+
+
+def _check_expansion(root: Node) -> None:
+    """Count the nodes a document expands to (memoised per node, so linear in the graph)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if isinstance(node, MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, SequenceNode):
+            children = list(node.value)
+        else:
+            sizes[id(node)] = 1
+            continue
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+            continue
+        total = 1 + sum(sizes[id(c)] for c in children)
+        if total > MAX_EXPANDED_NODES:
+            line, column = node.start_mark.line + 1, node.start_mark.column + 1
+            raise YamlSyntaxError(
+                f"aliases expand this document past {MAX_EXPANDED_NODES:,} nodes (an alias bomb?); "
+                "it is not read",
+                line,
+                column,
+                rule="too-large",
+            )
+        sizes[id(node)] = total
 
 
 # --- navigation -------------------------------------------------------------------------------------

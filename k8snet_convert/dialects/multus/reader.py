@@ -55,10 +55,26 @@ def _annotation(template: PodTemplate, key: str) -> AnnotationRef | None:
     return AnnotationRef(pair[0], pair[1]) if pair else None
 
 
+# The API server refuses objects whose annotations total more than 256 KiB
+# (apimachinery's TotalAnnotationSizeLimitB): a longer value can never reach Multus.
+MAX_ANNOTATION_BYTES = 256 * 1024
+
+
 def _string_value(ctx: FileContext, template: PodTemplate, ref: AnnotationRef, key: str) -> str | None:
     value = ref.value
     if isinstance(value, ScalarNode) and value.tag == "tag:yaml.org,2002:str":
-        return str(value.value)
+        text = str(value.value)
+        size = len(text.encode())
+        if size > MAX_ANNOTATION_BYTES:
+            ctx.report(
+                "invalid-annotation",
+                Severity.ERROR,
+                f"annotation {key} is {size:,} bytes; the API server refuses annotations over 256 KiB in total",
+                node=value,
+                path=template.key_path("metadata", "annotations", key),
+            )
+            return None
+        return text
     if isinstance(value, ScalarNode) and value.tag == "tag:yaml.org,2002:null":
         return ""
     ctx.report(
