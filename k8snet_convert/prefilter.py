@@ -1,33 +1,44 @@
 """Byte-level pre-filter: files that cannot hold multi-network objects are never YAML-parsed.
 
-Every marker below is a substring that any spelling of a relevant key or kind must contain:
-- ``cni.cncf.io``: the networks annotation (``k8s.v1.cni.cncf.io/...``, also JSON-escaped ``\\/`` and
-  JSON-patch ``~1`` forms, which only change the ``/``), the NAD apiVersion ``k8s.cni.cncf.io/v1``,
-  status annotations and resourceName;
-- ``multus-cni.io``: ``v1.multus-cni.io/default-network``;
-- ``multus``: KubeVirt's ``multus.networkName`` and the PodNetwork provider;
-- ``PodNetwork``: native PodNetwork / PodNetworkAttachment kinds;
-- ``k8snet-convert.io``: our own attachment-params annotation;
-- ``resource.k8s.io``: DRA claims and templates.
-UTF-16 and UTF-32 files are decoded by their byte order mark before the test.
+A file is a candidate when its bytes contain any of these, and only then is it decoded and parsed:
+
+- ``cni.cncf.io``: the networks annotation ``k8s.v1.cni.cncf.io/networks`` in every spelling that keeps
+  the dots (JSON-escaped ``\\/`` and JSON-patch ``~1`` change only the ``/``), the NAD apiVersion
+  ``k8s.cni.cncf.io/v1``, the status annotations and ``resourceName``;
+- ``multus``: ``v1.multus-cni.io/default-network``, KubeVirt's ``multus.networkName``;
+- ``PodNetwork``: the native PodNetwork and PodNetworkAttachment kinds;
+- ``k8snet-convert.io``: this tool's attachment-params annotation;
+- ``resource.k8s.io``: DRA ResourceClaims and ResourceClaimTemplates;
+- a byte order mark of UTF-16 or UTF-32 (the markers above would be spread over wide characters), or a NUL
+  byte (a UTF-16 file without a BOM, or a binary file named ``.yaml``: reported, not skipped);
+- a backslash escape that can spell any character in a quoted YAML/JSON string (``\\u``, ``\\U``, ``\\x``)
+  or join two lines of a double-quoted string (a backslash before a line break): with these a key can be
+  written without its literal bytes, so such files are parsed to be sure.
+
+Nothing else can spell those keys and kinds: plain and single-quoted scalars have no escapes, and folded
+lines join with a space. tests/test_prefilter.py checks every spelling listed here.
 """
 
 from __future__ import annotations
 
 import codecs
 
-MARKERS: tuple[str, ...] = (
-    "cni.cncf.io",
-    "multus",
-    "PodNetwork",
-    "k8snet-convert.io",
-    "resource.k8s.io",
+MARKERS: tuple[bytes, ...] = (
+    b"cni.cncf.io",
+    b"multus",
+    b"PodNetwork",
+    b"k8snet-convert.io",
+    b"resource.k8s.io",
 )
-_BYTE_MARKERS = tuple(m.encode() for m in MARKERS)
-_WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+ESCAPES: tuple[bytes, ...] = (b"\\u", b"\\U", b"\\x", b"\\\n", b"\\\r")
+WIDE_BOMS: tuple[bytes, ...] = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32 BOMs start with these
 
 
 def may_contain_networking(data: bytes) -> bool:
-    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or data[:4] in _WIDE_BOMS:
-        return True  # wide encodings: let the decoder and the parser decide
-    return any(marker in data for marker in _BYTE_MARKERS)
+    if data[:2] in WIDE_BOMS or data[:4] == codecs.BOM_UTF32_BE:
+        return True
+    return (
+        any(marker in data for marker in MARKERS)
+        or b"\x00" in data
+        or (b"\\" in data and any(escape in data for escape in ESCAPES))
+    )
