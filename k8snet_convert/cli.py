@@ -118,6 +118,8 @@ def _finish(
     from . import report as reports
     from .run import run
 
+    if report is not None:  # a wrong --report-format is a usage error before any work
+        reports.format_for(report, report_format or _report_settings(inputs))
     outcome = run(inputs, options)
     code = outcome.exit_code(options)
     summary = reports.Summary(
@@ -126,16 +128,15 @@ def _finish(
         files_changed=len(outcome.changed),
         exit_code=code,
         mode=options.mode.value,
+        changed=tuple(reports.ChangedFile(d, outcome.changed_lines.get(d, 0)) for d in outcome.changed),
+        inputs=tuple(inputs),
+        options=options,
     )
     shown = outcome.findings
     if options.quiet:
         shown = [f for f in shown if f.severity.value == "error"]
-    if not options.quiet or shown:
+    if not options.quiet or shown or (options.mode is OutputMode.CHECK and outcome.changed):
         sys.stderr.write(reports.stderr_text(shown, summary))
-    if options.mode is OutputMode.CHECK and outcome.changed:
-        for display in outcome.changed:
-            sys.stderr.write(f"would convert: {display}\n")
-        sys.stderr.write("fix with: k8snet-convert convert --write " + " ".join(inputs) + "\n")
     if report is not None:
         reports.write_report(report, report_format or _report_settings(inputs), outcome.findings, summary)
     return code

@@ -1,9 +1,152 @@
-"""CI commands (lint, explain): registered on the main Typer app by cli.py."""
+"""CI commands (lint, explain): registered on the main Typer app by cli.py.
+
+Same conventions as cli.py: each command returns its exit code, options go through ``build_options``
+(flags over the project configuration over defaults), stdout carries only results (explain's trees),
+messages go to stderr. Everything heavy is imported inside the commands.
+"""
 
 from __future__ import annotations
 
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+if TYPE_CHECKING:
+    from .options import Options
+
+Paths = Annotated[list[str], typer.Argument(help="Files or folders (.yaml, .yml, .json); - for stdin.")]
+Exclude = Annotated[list[str] | None, typer.Option(help="Glob of paths to skip (repeatable).")]
+Namespace = Annotated[str | None, typer.Option(help="Namespace of objects that name none.")]
+MultusNamespace = Annotated[
+    str | None, typer.Option(help="Namespace of default-network references without one.")
+]
+
+
+class ExplainFormat(StrEnum):
+    TEXT = "text"
+    MERMAID = "mermaid"
 
 
 def register(app: typer.Typer) -> None:
-    del app  # the lint and explain commands are being written (issue 5)
+    app.command("lint")(lint)
+    app.command("explain")(explain)
+
+
+def _options(paths: list[str], flags: dict[str, Any]) -> Options:
+    # Imported here: cli.py imports this module while it is still being defined.
+    from .cli import build_options
+
+    return build_options(paths, flags)
+
+
+def _configured_report_format(paths: list[str]) -> str | None:
+    """``report-format`` of the project configuration nearest the first input, like convert uses."""
+    from . import config
+
+    start = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
+    found = config.find(start) if start.exists() else None
+    value = config.load(found).get("report-format") if found else None
+    return str(value) if value else None
+
+
+def lint(
+    paths: Paths,
+    strict: Annotated[
+        bool | None, typer.Option("--strict", help="Warnings fail too (exit 1), not only errors.")
+    ] = None,
+    namespace: Namespace = None,
+    multus_namespace: MultusNamespace = None,
+    exclude: Exclude = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write a report file (always, also when clean).")
+    ] = None,
+    report_format: Annotated[str | None, typer.Option(help="Report format (default: by extension).")] = None,
+    quiet: Annotated[bool | None, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = None,
+) -> int:
+    """Check Multus and native manifests against every finding rule, without converting.
+
+    Exit 1 when there are errors (warnings too with --strict), 2 when a file cannot be read.
+
+    Silence a finding with the comment `# k8snet-convert: ignore\\[rule-id]` on its line, or on a line
+    of its own for the whole document.
+    """
+    from . import report as reports
+    from .lint import lint_paths
+
+    flags = {
+        "strict": strict,
+        "namespace": namespace,
+        "multus_namespace": multus_namespace,
+        "exclude": tuple(exclude or ()),
+        "quiet": quiet,
+    }
+    options = _options(paths, flags)
+    fmt = report_format or _configured_report_format(paths)
+    if report is not None:
+        reports.format_for(report, fmt)  # a bad format is a usage error before any work
+    outcome = lint_paths(paths, options)
+    code = outcome.exit_code(options.strict)
+    summary = reports.Summary(
+        command="lint",
+        files_scanned=outcome.files_seen,
+        files_changed=0,
+        exit_code=code,
+        mode="lint",
+        suppressed=len(outcome.suppressed),
+        inputs=tuple(paths),
+        options=options,
+    )
+    shown = (
+        [f for f in outcome.findings if f.severity.value == "error"] if options.quiet else outcome.findings
+    )
+    if not options.quiet or shown:
+        sys.stderr.write(reports.stderr_text(shown, summary))
+    if report is not None:
+        reports.write_report(report, fmt, outcome.findings, summary)
+    return code
+
+
+def explain(
+    paths: Paths,
+    output_format: Annotated[
+        ExplainFormat,
+        typer.Option(
+            "--format",
+            help="text: a tree per workload (rich on a terminal, plain otherwise); mermaid: a flowchart.",
+        ),
+    ] = ExplainFormat.TEXT,
+    namespace: Namespace = None,
+    multus_namespace: MultusNamespace = None,
+    exclude: Exclude = None,
+) -> int:
+    """Show each workload's networks: interface → network → NAD/PodNetwork → CNI → IPAM.
+
+    NADs, PodNetworks and attachments are looked up among all the inputs. Exit 2 when a file cannot
+    be read (the others are still shown).
+    """
+    from .explain import explain_paths, render_rich, render_text
+    from .report.text_report import location
+
+    flags = {"namespace": namespace, "multus_namespace": multus_namespace, "exclude": tuple(exclude or ())}
+    options = _options(paths, flags)
+    outcome = explain_paths(paths, options)
+    if output_format is ExplainFormat.MERMAID:
+        from .report.mermaid import render
+
+        sys.stdout.write(render(outcome.trees))
+    elif sys.stdout.isatty():
+        render_rich(outcome.trees)
+    else:
+        sys.stdout.write(render_text(outcome.trees))
+    for finding in outcome.findings:
+        sys.stderr.write(
+            f"{location(finding)}: {finding.severity.value} [{finding.rule}] {finding.message}\n"
+        )
+    note = f"{len(outcome.trees)} workload(s) with networks in {outcome.files_seen} file(s)"
+    if outcome.without_networks:
+        note += f"; {outcome.without_networks} with only the cluster's default network not shown"
+    sys.stderr.write(note + "\n")
+    return 2 if outcome.findings else 0

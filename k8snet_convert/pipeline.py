@@ -38,8 +38,11 @@ def _finding(result: FileResult, exc: ConvertError, line: int = 0, column: int =
     )
 
 
-def load(result: FileResult, options: Options) -> FileContext | None:
-    """Decode and parse a file; None when it has nothing for us or cannot be read (findings say why)."""
+def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> FileContext | None:
+    """Decode and parse a file; None when it has nothing for us or cannot be read (findings say why).
+
+    ``prefilter_bytes=False`` parses files without any marker too (lint reads native pods that way).
+    """
     if len(result.original) > options.max_file_size:
         if prefilter.may_contain_networking(result.original[: 1024 * 1024]):
             result.findings.append(
@@ -58,7 +61,7 @@ def load(result: FileResult, options: Options) -> FileContext | None:
         if prefilter.may_contain_networking(result.original):
             result.findings.append(helm.templated_finding(result.display, templated))
         return None
-    if not prefilter.may_contain_networking(result.original) and not is_kustomization(result.path):
+    if prefilter_bytes and not needs_parsing(result.path, result.original, options.to is Target.MULTUS):
         return None
     try:
         source: SourceText = decode(result.original)
@@ -134,7 +137,7 @@ def convert_file(
         multus_writer.write(ctx)
     else:
         multus = multus_reader.read_file(ctx)
-        _record_cross_file(result, ctx, multus)
+        record_cross_file(result, ctx, multus)
         if not ctx.has_errors:
             if options.to is Target.NATIVE:
                 from .dialects.native import writer as native_writer
@@ -175,7 +178,7 @@ def _verify(result: FileResult, new_text: str) -> None:
         )
 
 
-def _record_cross_file(result: FileResult, ctx: FileContext, multus: object) -> None:
+def record_cross_file(result: FileResult, ctx: FileContext, multus: object) -> None:
     from .dialects.multus.nad import nad_identity
     from .dialects.multus.reader import MultusFile
     from .dialects.native.profiles import apply_template

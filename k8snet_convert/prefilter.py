@@ -34,7 +34,15 @@ ESCAPES: tuple[bytes, ...] = (b"\\u", b"\\U", b"\\x", b"\\\n", b"\\\r")
 WIDE_BOMS: tuple[bytes, ...] = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32 BOMs start with these
 
 
-def may_contain_networking(data: bytes) -> bool:
+# Native pod entries (``name``/``interfaceName``) carry no marker of their own: going back to Multus, any
+# file that has a ``networks`` key is read.
+NATIVE_POD_MARKER = b"networks"
+
+
+def may_contain_networking(data: bytes, reverse: bool = False) -> bool:
+    """Whether ``data`` can hold objects to convert; ``reverse``: the target is Multus."""
+    if reverse and NATIVE_POD_MARKER in data:
+        return True
     if data[:2] in WIDE_BOMS or data[:4] == codecs.BOM_UTF32_BE:
         return True
     return (

@@ -40,9 +40,9 @@ class FileResult:
         return any(f.severity is Severity.ERROR for f in self.findings)
 
 
-def needs_parsing(path: Path | None, data: bytes) -> bool:
+def needs_parsing(path: Path | None, data: bytes, reverse: bool = False) -> bool:
     """Whether a file can hold anything for us (the byte pre-filter, plus kustomizations)."""
-    return prefilter.may_contain_networking(data) or is_kustomization(path)
+    return prefilter.may_contain_networking(data, reverse) or is_kustomization(path)
 
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .model import Severity
+from .findings import Severity
 
 
 class Stage(StrEnum):
@@ -112,6 +112,38 @@ _RULES: tuple[Rule, ...] = (
         """The chart renders the annotation into workloads, so converting the values file alone would not
         migrate them. Change the chart's templates and values by hand, then check the output of
         `helm template` with `k8snet-convert check`.""",
+    ),
+    _rule(
+        "too-large",
+        ERR,
+        _INPUT,
+        "The file is too large or too deeply nested to be read",
+        """Documents nested beyond what the parser handles safely are not read; the file is left
+        untouched.""",
+    ),
+    _rule(
+        "too-deep",
+        ERR,
+        _INPUT,
+        "A document is nested too deeply to be processed",
+        """The file is left untouched. Real manifests are never nested this deeply; check that the file
+        is what it seems.""",
+    ),
+    _rule(
+        "symlink-skipped",
+        INFO,
+        _INPUT,
+        "A symbolic link was not followed",
+        """Folders are walked without following symbolic links, so nothing is read twice or outside the
+        tree. Name the link's target to convert it.""",
+    ),
+    _rule(
+        "write-failed",
+        ERR,
+        _CONVERT,
+        "A converted file could not be written",
+        """The atomic write (temporary file, fsync, rename) failed; the file on disk is unchanged. Check
+        the folder's permissions and free space, then run again.""",
     ),
     # -- objects and namespaces -------------------------------------------------------------------
     _rule(
@@ -311,29 +343,129 @@ _RULES: tuple[Rule, ...] = (
         spellings of one field).""",
     ),
     _rule(
-        "podnetwork-without-nad",
-        WARN,
-        _CHECK,
-        "A PodNetwork references no NetworkAttachmentDefinition",
-        """Its parametersRefs name no NAD, so Multus has no CNI config for it and it has no Multus form:
-        `convert --to multus` keeps it and reports an error. The cluster's 'default' PodNetwork is
-        exempt.""",
-    ),
-    _rule(
-        "non-multus-provider",
-        INFO,
-        _CHECK,
-        "A PodNetwork is served by a provider other than Multus",
-        """spec.provider is not k8s.cni.cncf.io/multus (or is missing), so the network is implemented by
-        something else; its parametersRefs are that provider's business and are not checked.""",
-    ),
-    _rule(
         "invalid-suppression",
         WARN,
         _CHECK,
         "A suppression comment names an unknown rule",
         """`# k8snet-convert: ignore[rule-id]` names rules from the catalogue; a misspelt id would
         suppress nothing. Check the id against docs/reports.md.""",
+    ),
+    _rule(
+        "unknown-entry-key",
+        WARN,
+        _CHECK,
+        "A spec.networks entry has a key no KEP-3698 revision defines",
+        """The entry holds keys beyond the network/attachment name, interfaceName and the default-gateway
+        flags of either revision. Multus cannot say them, so converting to Multus drops them. Check the
+        spelling against the profile's keys.""",
+    ),
+    _rule(
+        "attachment-params-unused",
+        WARN,
+        _CHECK,
+        "The attachment-params annotation is set on a pod without spec.networks",
+        """k8snet-convert.io/attachment-params carries per-attachment parameters keyed by interface name,
+        but the pod has no spec.networks for them to belong to. Remove the annotation, or add the
+        networks.""",
+    ),
+    # -- DRA manifests ----------------------------------------------------------------------------
+    _rule(
+        "dra-allocation",
+        ERR,
+        _CHECK,
+        "A CNI DRA request does not take exactly one device",
+        """One request of the CNI DRA driver is one interface: allocationMode ExactCount with count 1.
+        Add requests for more interfaces.""",
+    ),
+    _rule(
+        "dra-duplicate-config",
+        ERR,
+        _CHECK,
+        "A DRA request has two CNI driver configs",
+        """The CNI DRA driver takes exactly one opaque config per request. Keep one.""",
+    ),
+    _rule(
+        "dra-invalid-parameters",
+        ERR,
+        _CHECK,
+        "The CNI DRA driver's parameters are malformed",
+        """The opaque parameters must be an object with the driver's fields (ifName, config...). The
+        message names the field.""",
+    ),
+    _rule(
+        "dra-invalid-provenance",
+        ERR,
+        _CHECK,
+        "The recorded Multus origin of a DRA object is malformed",
+        """k8snet-convert records, on the objects it writes, the NAD and selection element they came from,
+        so --to multus can restore them. This record does not parse; the object is left as it is.""",
+    ),
+    _rule(
+        "dra-parameters-too-large",
+        ERR,
+        _CHECK,
+        "The DRA parameters exceed the API server's size limit",
+        """The API server accepts at most 10 KiB of opaque parameters per config. Shrink the embedded
+        CNI config.""",
+    ),
+    _rule(
+        "dra-request-shape",
+        ERR,
+        _CHECK,
+        "A DRA request has the shape of another resource.k8s.io version",
+        """resource.k8s.io/v1beta1 puts deviceClassName on the request itself; v1 and v1beta2 put it
+        under 'exactly'. Use the shape of the apiVersion the object declares.""",
+    ),
+    _rule(
+        "dra-unknown-parameters-version",
+        WARN,
+        _CHECK,
+        "The CNI DRA parameters have an unknown apiVersion",
+        """The driver is not known to read parameters of this apiVersion; check it against the driver's
+        documentation.""",
+    ),
+    _rule(
+        "dra-unknown-request",
+        ERR,
+        _CHECK,
+        "A DRA config names a request the claim does not have",
+        """config[].requests must name requests of the same claim; the driver would never apply this
+        config.""",
+    ),
+    # -- kustomize ----------------------------------------------------------------------------------
+    _rule(
+        "kustomize-patch-unsupported",
+        ERR,
+        _CHECK,
+        "A JSON 6902 patch on the Multus annotation cannot be rewritten",
+        """The patch operation touches the networks annotation in a way that has no spec.networks
+        equivalent (the message says which operation and why). Rewrite it by hand.""",
+    ),
+    _rule(
+        "kustomize-patch-review",
+        WARN,
+        _CONVERT,
+        "A rewritten JSON 6902 patch makes an assumption worth reviewing",
+        """The patch was rewritten into operations on spec.networks, but kustomize applies it only if the
+        target has the shape the message names (e.g. spec.networks already present). Check the
+        rendered output.""",
+    ),
+    _rule(
+        "kustomize-namespace-config",
+        INFO,
+        _CONVERT,
+        "A kustomize namespace transformer configuration was added for PodNetworks",
+        """kustomize treats the unknown kind PodNetwork as namespaced and does not know that
+        spec.parametersRefs[].namespace is a namespace. The configuration keeps PodNetworks
+        cluster-scoped and makes their NAD references follow the kustomization's namespace.""",
+    ),
+    _rule(
+        "kustomize-config-exists",
+        WARN,
+        _CONVERT,
+        "k8snet-convert's kustomize configuration file exists with other content",
+        """It is neither overwritten nor added to the kustomization. Rename or remove the file, then
+        convert again.""",
     ),
     # -- conversion decisions (convert only) ------------------------------------------------------
     _rule(
@@ -379,6 +511,294 @@ _RULES: tuple[Rule, ...] = (
         (isDefaultGW4/isDefaultGW6).""",
     ),
     _rule(
+        "would-convert",
+        ERR,
+        _CONVERT,
+        "check: a file still uses Multus-era networking",
+        """`k8snet-convert check` (and the pre-commit hook) found a file that converting to native
+        multi-networking would change: a NetworkAttachmentDefinition without its PodNetwork, or a
+        workload with the k8s.v1.cni.cncf.io/networks annotation. Run the fix command shown, or the
+        k8snet-convert-fix hook.""",
+    ),
+    _rule(
+        "not-multus-provider",
+        ERR,
+        _CHECK,
+        "A PodNetwork is served by a provider other than Multus",
+        """spec.provider is neither k8s.cni.cncf.io/multus nor the configured --provider, so the network is
+        implemented by something else and has no Multus form: `convert --to multus` keeps it and reports
+        an error. lint reports it as info: the manifest is valid native, and its parametersRefs are that
+        provider's business.""",
+    ),
+    _rule(
+        "no-nad-reference",
+        ERR,
+        _CHECK,
+        "A Multus-served PodNetwork does not reference exactly one NAD",
+        """Its parametersRefs name no NetworkAttachmentDefinition (or several), so Multus has no single
+        CNI config for it: `convert --to multus` keeps it and reports an error. lint reports it as a
+        warning. The cluster's 'default' PodNetwork is exempt.""",
+    ),
+    _rule(
+        "no-multus-form",
+        ERR,
+        _CONVERT,
+        "--to multus: a pod network entry has no Multus form",
+        """The entry attaches the cluster default network as a secondary network, or a PodNetwork that is
+        not backed by exactly one NAD of a Multus provider. Keep the workload native, or back the network
+        with a NAD.""",
+    ),
+    _rule(
+        "uninvertible-name",
+        ERR,
+        _CONVERT,
+        "--to multus: a PodNetwork name cannot be mapped back to one NAD",
+        """The PodNetwork is not in the file, and inverting the name template gives no NAD, or more than one
+        ({namespace}-{name} is ambiguous). Convert the PodNetworks together with the workloads, or use an
+        invertible template such as {namespace}.{name}.""",
+    ),
+    _rule(
+        "attachment-not-found",
+        ERR,
+        _CONVERT,
+        "--to multus: a PodNetworkAttachment or its ConfigMap is not in the file",
+        """Its network and parameters cannot be restored. Each file is converted on its own: keep the
+        attachment and its ConfigMap next to the workload.""",
+    ),
+    _rule(
+        "unknown-attachment-carrier",
+        ERR,
+        _CONVERT,
+        "--to multus: a PodNetworkAttachment's parameters cannot be read",
+        """Only a ConfigMap with a selection.json key carries Multus parameters; this attachment names
+        another kind, several ConfigMaps, or a ConfigMap without the key.""",
+    ),
+    _rule(
+        "invalid-attachment-params",
+        ERR,
+        _CONVERT,
+        "--to multus: carried attachment parameters are malformed",
+        """The k8snet-convert.io/attachment-params annotation or a selection.json does not hold a valid
+        Multus selection element (the message says what is wrong).""",
+    ),
+    _rule(
+        "carrier-mismatch",
+        WARN,
+        _CONVERT,
+        "--to multus: carried parameters do not match spec.networks",
+        """The attachment-params annotation has parameters for an interface no entry has, sets what
+        spec.networks already says, or carries parameters for the default network, which Multus cannot
+        say. They are dropped or ignored, as the message says.""",
+    ),
+    _rule(
+        "default-network-interface",
+        WARN,
+        _CONVERT,
+        "--to multus: the default network's interface name is dropped",
+        """Under Multus the cluster default network is always eth0; another interfaceName on the default
+        entry has no Multus form.""",
+    ),
+    _rule(
+        "gateway-family",
+        WARN,
+        _CONVERT,
+        "--to multus: default-gateway flags and carried default-route disagree",
+        """The isDefaultGW flags and the gateways kept in the carrier (or the NAD's address families for
+        default-route: []) claim different address families; the message says which one wins.""",
+    ),
+    _rule(
+        "gateway-unowned",
+        WARN,
+        _CONVERT,
+        "--to multus: no network holds an address family's default gateway",
+        """In Multus the primary network keeps the default route of every family no attachment claims.""",
+    ),
+    _rule(
+        "podnetwork-not-found",
+        INFO,
+        _CONVERT,
+        "--to multus: a PodNetwork is not in the file; its NAD is inferred",
+        """The PodNetwork a pod names is not in the same file, so its NAD is found by inverting the name
+        template. Keep PodNetworks next to the workloads, or check the inferred NAD.""",
+    ),
+    _rule(
+        "default-podnetwork-dropped",
+        INFO,
+        _CONVERT,
+        "--to multus: the 'default' PodNetwork is removed",
+        """The cluster's default network is configured on the nodes under Multus and has no object form.""",
+    ),
+    _rule(
+        "podnetwork-disabled",
+        WARN,
+        _CONVERT,
+        "--to multus: a disabled PodNetwork becomes an always-usable NAD",
+        """Multus has no spec.enabled switch: pods that use the NAD will attach to it. Remove the network
+        from the pods that must not use it.""",
+    ),
+    _rule(
+        "podnetwork-fields-dropped",
+        WARN,
+        _CONVERT,
+        "--to multus: a removed PodNetwork had fields Multus cannot hold",
+        """The PodNetwork is removed (its NAD is its Multus form) but it carried fields beyond name,
+        enabled, provider and parametersRefs. Move what matters onto the NetworkAttachmentDefinition.""",
+    ),
+    _rule(
+        "carrier-kept",
+        WARN,
+        _CONVERT,
+        "--to multus: a PodNetworkAttachment is kept",
+        """It is used by no workload in the file, or it has content k8snet-convert never writes, so it
+        cannot be folded back into the annotation. Convert it together with its workloads.""",
+    ),
+    _rule(
+        "short-form-impossible",
+        ERR,
+        _CONVERT,
+        "--annotation-style short cannot express a network selection",
+        """Only name, namespace and interface fit the short form (and only DNS-label names). Use
+        --annotation-style auto: the short form where it is lossless, JSON otherwise.""",
+    ),
+    _rule(
+        "roundtrip-mismatch",
+        ERR,
+        _CONVERT,
+        "--verify-roundtrip: the converted file does not convert back",
+        """Converting the result back did not give a file semantically equal to the input, so nothing was
+        written. Please report it with the input file.""",
+    ),
+    _rule(
+        "roundtrip-unsupported",
+        INFO,
+        _CONVERT,
+        "--verify-roundtrip: this target has no reverse check",
+        """The round trip is checked for --to native and --to multus.""",
+    ),
+    _rule(
+        "dra-nad-not-found",
+        ERR,
+        _CONVERT,
+        "--to dra: a used NAD is not among the inputs",
+        """A ResourceClaimTemplate embeds the NAD's CNI config, so the NAD must be among the inputs.
+        Convert the whole repository in one run, with the files that hold the NADs.""",
+    ),
+    _rule(
+        "dra-config-less-nad",
+        ERR,
+        _CONVERT,
+        "--to dra: a NAD without spec.config cannot be embedded",
+        """Its CNI config lives on the nodes; put it into the NAD's spec.config first.""",
+    ),
+    _rule(
+        "dra-default-network",
+        ERR,
+        _CONVERT,
+        "--to dra: v1.multus-cni.io/default-network has no DRA form",
+        """DRA claims only add interfaces; they cannot replace the pod's primary network. Convert the
+        workload with --to native, or remove the annotation.""",
+    ),
+    _rule(
+        "dra-device-selection",
+        WARN,
+        _CONVERT,
+        "--to dra: a NAD's device resource is not selected by the DeviceClass",
+        """The NAD requests a device plugin resource, but a claim gets its device from the DeviceClass,
+        which selects any device of the CNI driver. Select the device in the DeviceClass (a CEL
+        selector).""",
+    ),
+    _rule(
+        "dra-params-embedded",
+        INFO,
+        _CONVERT,
+        "--to dra: a per-attachment parameter was written into the CNI config",
+        """Claims have no per-attachment fields; parameters such as ips or mac are written into the
+        embedded CNI config (e.g. a static IPAM block) where the plugin reads them.""",
+    ),
+    _rule(
+        "dra-param-dropped",
+        WARN,
+        _CONVERT,
+        "--to dra: a per-attachment parameter has no place and was dropped",
+        """The CNI DRA driver has no runtime-config channel for it. Set it in the NAD's CNI config if the
+        pod needs it.""",
+    ),
+    _rule(
+        "dra-config-name-added",
+        INFO,
+        _CONVERT,
+        "--to dra: the embedded CNI config gets the NAD's name",
+        """The NAD's config has no name; Multus adds the NAD's name at run time, and the claims' configs
+        get it written in.""",
+    ),
+    _rule(
+        "dra-template-name-collision",
+        ERR,
+        _CONVERT,
+        "--to dra: a ResourceClaimTemplate name is taken",
+        """The template would be written twice for different networks or parameters. Rename the existing
+        ResourceClaimTemplate.""",
+    ),
+    _rule(
+        "resource-claim-exists",
+        ERR,
+        _CONVERT,
+        "--to dra: the pod already has a resource claim of that name",
+        """k8snet-convert will not merge claims; rename the existing spec.resourceClaims entry.""",
+    ),
+    _rule(
+        "device-class-emitted",
+        INFO,
+        _CONVERT,
+        "--to dra: a DeviceClass was written",
+        """With --emit-device-class each converted file may carry the same cluster-scoped DeviceClass;
+        keep one copy where files are applied together (kustomize rejects duplicates).""",
+    ),
+    _rule(
+        "nad-dropped",
+        INFO,
+        _CONVERT,
+        "--to dra --drop-nads: a NAD was removed",
+        """Claims embed its config. Pods and VMs outside the inputs that still name it lose their network,
+        and --to multus cannot bring it back: keep the NAD files in version control.""",
+    ),
+    _rule(
+        "nad-kept",
+        WARN,
+        _CONVERT,
+        "--to dra --drop-nads: a NAD is kept",
+        """Something in the file still needs it (a KubeVirt VM attaches through NADs only).""",
+    ),
+    _rule(
+        "dra-claim-unused",
+        INFO,
+        _CONVERT,
+        "--to multus: a DRA claim or template is kept",
+        """No workload in the file uses it. Convert it together with the workloads that claim it.""",
+    ),
+    _rule(
+        "dra-config-differs",
+        WARN,
+        _CONVERT,
+        "--to multus: a claim's CNI config differs from its NAD's",
+        """Under Multus the NAD's config applies. Copy the claim's config into the NAD's spec.config if it
+        is the one you want.""",
+    ),
+    _rule(
+        "dra-mixed-claim",
+        WARN,
+        _CONVERT,
+        "--to multus: a claim also requests devices of other drivers",
+        """It is left as it is. Split the network requests into a claim of their own.""",
+    ),
+    _rule(
+        "dra-unknown-network",
+        WARN,
+        _CONVERT,
+        "--to multus: a DRA claim was not written by k8snet-convert",
+        """No NetworkAttachmentDefinition is known for its CNI config, so it is left as it is.""",
+    ),
+    _rule(
         "resources-injected",
         INFO,
         _CONVERT,
@@ -400,3 +820,12 @@ def get(rule_id: str) -> Rule:
     if found is not None:
         return found
     return Rule(rule_id, Severity.WARNING, Stage.CHECK, rule_id, "See the message of the finding.")
+
+
+def markdown_table() -> str:
+    """The catalogue as the table in docs/reports.md (regenerate it from here, never by hand)."""
+    lines = ["| rule | default severity | stage | what it means |", "|---|---|---|---|"]
+    for rule in sorted(RULES.values(), key=lambda r: (list(Stage).index(r.stage), r.id)):
+        text = f"**{rule.summary}.** {rule.help}".replace("|", "\\|")
+        lines.append(f"| `{rule.id}` | {rule.severity.value} | {rule.stage.value} | {text} |")
+    return "\n".join(lines) + "\n"

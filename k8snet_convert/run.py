@@ -34,6 +34,7 @@ class RunResult:
     results: list[FileResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)  # display names of files that (would) change
+    changed_lines: dict[str, int] = field(default_factory=dict)  # their first changed line, for file:line
     files_seen: int = 0
 
     def exit_code(self, options: Options) -> int:
@@ -155,7 +156,7 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
                 outcome.findings.append(data)
                 progress.advance(None)
                 continue
-            if not needs_parsing(path, data):
+            if not needs_parsing(path, data, options.to is Target.MULTUS):
                 pending.append(FileResult(display, path, data))
             elif jobs > 1 and (pool is not None or len(entries) >= POOL_THRESHOLD):
                 if pool is None:
@@ -199,7 +200,12 @@ def _record(outcome: RunResult, result: FileResult) -> None:
     """Keep findings and the small cross-file facts; let go of the file's bytes."""
     outcome.findings.extend(result.findings)
     if result.changed:
+        from .report import first_changed_line
+
         outcome.changed.append(result.display)
+        outcome.changed_lines[result.display] = first_changed_line(
+            result.original, result.new or result.original
+        )
     if result.nads or result.nad_refs or result.podnetworks:
         outcome.results.append(
             FileResult(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .model import Finding, Severity
+from .findings import Finding, Severity
 
 ALL = "*"
 # A comment starts at a ``#`` at the start of a line or after whitespace (YAML's rule).

@@ -43,7 +43,8 @@ def test_legitimate_anchors_and_aliases_survive_rewriting() -> None:
     text = (
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  namespace: ns\n"
         "  labels: &labels\n    app: web\nspec:\n  selector:\n    matchLabels: *labels\n  template:\n"
-        "    metadata:\n      labels: *labels\n      annotations:\n        k8s.v1.cni.cncf.io/networks: net-a\n"
+        "    metadata:\n      labels: *labels\n      annotations:\n"
+        "        k8s.v1.cni.cncf.io/networks: net-a\n"
         "    spec:\n      containers:\n      - &main\n        name: c\n        image: busybox\n"
     )
     new, errors = convert(text.encode())
@@ -71,7 +72,8 @@ def test_huge_annotation_is_refused_with_location() -> None:
 def test_nad_with_thousands_of_plugins() -> None:
     plugins = ",".join('{"type": "tuning"}' for _ in range(5000))
     nad = (
-        "apiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\nmetadata: {name: x, namespace: y}\n"
+        "apiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\n"
+        "metadata: {name: x, namespace: y}\n"
         f'spec:\n  config: \'{{"cniVersion": "1.0.0", "name": "x", "plugins": [{plugins}]}}\'\n'
     )
     new, errors = convert(nad.encode())

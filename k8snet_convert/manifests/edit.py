@@ -152,13 +152,13 @@ class Editor:
     def replace_pair(self, key: Node, value: Node, new_key: str, new_value: str, flow: bool) -> None:
         """Replace a ``key: scalar`` pair in place by another key with a string value."""
         if flow:
-            rendered = json.dumps(new_key) + ": " + json.dumps(new_value, ensure_ascii=False)
+            rendered = json.dumps(new_key) + ": " + render.dumps(new_value)
         else:
             rendered = render.scalar(new_key) + ": " + render.scalar(new_value)
         self._add(int(key.start_mark.index), content_end(self.text, value), rendered)
 
     def replace_scalar(self, value: ScalarNode, new_value: str, flow: bool) -> None:
-        rendered = json.dumps(new_value, ensure_ascii=False) if flow else render.scalar(new_value)
+        rendered = render.dumps(new_value) if flow else render.scalar(new_value)
         self._add(int(value.start_mark.index), content_end(self.text, value), rendered)
 
     def add_pair(self, mapping: MappingNode, key: str, value: Any) -> None:
@@ -176,7 +176,7 @@ class Editor:
         step = self.style.step if self.style.json else 0
         if not mapping.value:
             pos = int(mapping.start_mark.index) + 1
-            self._add(pos, pos, json.dumps(key) + ": " + json.dumps(value, ensure_ascii=False))
+            self._add(pos, pos, json.dumps(key) + ": " + render.dumps(value))
             return
         last_key, last_value = mapping.value[-1]
         pos = content_end(self.text, last_value)
@@ -185,7 +185,7 @@ class Editor:
             body = render.json_text(value, col, step or 2, self.newline)
             self._add(pos, pos, "," + self.newline + " " * col + json.dumps(key) + ": " + body)
         else:
-            self._add(pos, pos, ", " + json.dumps(key) + ": " + json.dumps(value, ensure_ascii=False))
+            self._add(pos, pos, ", " + json.dumps(key) + ": " + render.dumps(value))
 
     # -- whole objects -------------------------------------------------------------------------------
 

@@ -51,6 +51,17 @@ def detect_style(roots: list[Node], is_json: bool = False) -> Style:
     return Style(step=step or 2, seq_offset=seq_offset if seq_offset is not None else 0, json=is_json)
 
 
+# Characters YAML does not allow in a stream even inside quotes (YAML 1.1 §5.1): DEL, C1 controls but
+# NEL, lone surrogates, U+FFFE/U+FFFF. JSON allows them raw, so every JSON we embed escapes them.
+_NOT_YAML = re.compile("[\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def dumps(value: Any, **kwargs: Any) -> str:
+    """json.dumps that keeps non-ASCII text readable but escapes what a YAML stream cannot carry."""
+    text = json.dumps(value, ensure_ascii=False, **kwargs)
+    return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _resolves_to_str(text: str) -> bool:
     """A plain scalar that YAML 1.1 reads back as a string (not a bool, number or null)."""
     tag: str = _RESOLVER.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
@@ -70,7 +81,7 @@ def scalar(value: Any) -> str:
         return text
     if text.isprintable():
         return "'" + text.replace("'", "''") + "'"
-    return json.dumps(text, ensure_ascii=False)
+    return dumps(text)
 
 
 def block_lines(value: Any, col: int, style: Style) -> list[str]:
@@ -95,7 +106,7 @@ def block_lines(value: Any, col: int, style: Style) -> list[str]:
 
 def _inline(value: Any) -> str:
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)  # only empty ones reach here
+        return dumps(value)  # only empty ones reach here
     return scalar(value)
 
 
@@ -119,5 +130,5 @@ def document_text(obj: dict[str, Any], style: Style, newline: str) -> str:
 
 def json_text(value: Any, col: int, step: int, newline: str) -> str:
     """JSON for insertion at column ``col``: continuation lines indented from there."""
-    dumped = json.dumps(value, indent=step if step > 0 else None, ensure_ascii=False)
+    dumped = dumps(value, indent=step if step > 0 else None)
     return dumped.replace("\n", newline + " " * col)

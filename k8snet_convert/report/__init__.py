@@ -1,21 +1,40 @@
 """Report formats behind one small interface: ``render(findings, summary) -> str``.
 
-Each format is one module with a ``render`` function; ``text`` is what people read on stderr.
+Each format is one module, ``<format>_report.py``, with a ``render`` function, imported only when
+that format is asked for (pip-audit's habit): a plain run never imports the SARIF or JUnit code.
+``text`` is what people read on stderr; ``github`` adds workflow annotations to it on GitHub Actions.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
+import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from ..findings import Finding
+from ..errors import UsageError
+from ..findings import Finding, Severity
+from ..options import Options
 
 
 class ReportFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
+    SARIF = "sarif"
+    MARKDOWN = "markdown"
+    JUNIT = "junit"
+    GITHUB = "github"
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    """A file that a run changed (or, under ``check``, would change), and its first changed line."""
+
+    file: str
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -25,15 +44,63 @@ class Summary:
     files_changed: int
     exit_code: int
     mode: str
+    # Optional context; reports that lack it simply say less.
+    changed: tuple[ChangedFile, ...] = ()
+    suppressed: int = 0  # findings hidden by ``# k8snet-convert: ignore[...]`` comments (lint)
+    inputs: tuple[str, ...] = ()  # what the run was given: the markdown report draws their networks
+    options: Options | None = None
 
 
-_BY_SUFFIX = {".json": ReportFormat.JSON, ".txt": ReportFormat.TEXT}
+WOULD_CONVERT = "would-convert"
+
+# ``.sarif.json`` is common for SARIF (GitHub's upload action takes any name): the double suffix wins.
+_BY_SUFFIX: dict[str, ReportFormat] = {
+    ".sarif": ReportFormat.SARIF,
+    ".json": ReportFormat.JSON,
+    ".xml": ReportFormat.JUNIT,
+    ".md": ReportFormat.MARKDOWN,
+    ".markdown": ReportFormat.MARKDOWN,
+    ".txt": ReportFormat.TEXT,
+}
 
 
 def format_for(path: Path, explicit: str | None) -> ReportFormat:
+    """``--report-format`` when given, else by the report file's extension (text when unknown)."""
     if explicit:
-        return ReportFormat(explicit)
+        try:
+            return ReportFormat(explicit.lower())
+        except ValueError:
+            choices = ", ".join(f.value for f in ReportFormat)
+            raise UsageError(f"unknown report format {explicit!r} (choose from {choices})") from None
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes[-2:] == [".sarif", ".json"]:
+        return ReportFormat.SARIF
     return _BY_SUFFIX.get(path.suffix.lower(), ReportFormat.TEXT)
+
+
+def check_findings(summary: Summary) -> list[Finding]:
+    """Under ``check``, each file that would change is a problem of its own: one finding per file.
+
+    The JSON report lists these files under ``changedFiles`` instead, so its findings stay what the
+    pipeline found.
+    """
+    if summary.mode != "check":
+        return []
+    return [
+        Finding(
+            rule=WOULD_CONVERT,
+            severity=Severity.ERROR,
+            message="Multus-era networking: this file would be converted to native multi-networking",
+            file=item.file,
+            line=item.line,
+            hint=f"fix with: {fix_command([item.file])}",
+        )
+        for item in summary.changed
+    ]
+
+
+def fix_command(files: list[str]) -> str:
+    return "k8snet-convert convert --write " + " ".join(shlex.quote(f) for f in files)
 
 
 def render(fmt: ReportFormat, findings: list[Finding], summary: Summary) -> str:
@@ -42,11 +109,50 @@ def render(fmt: ReportFormat, findings: list[Finding], summary: Summary) -> str:
     return text
 
 
-def stderr_text(findings: list[Finding], summary: Summary) -> str:
-    """What a run prints on stderr for people."""
-    return render(ReportFormat.TEXT, findings, summary)
+def on_github_actions(env: Mapping[str, str] | None = None) -> bool:
+    return (env if env is not None else os.environ).get("GITHUB_ACTIONS") == "true"
+
+
+def stderr_text(findings: list[Finding], summary: Summary, env: Mapping[str, str] | None = None) -> str:
+    """What a run prints on stderr for people, plus workflow annotations on GitHub Actions.
+
+    The runner turns ``::error file=...`` lines into annotations on the pull request's diff and hides
+    them from the log, so the readable text stays too.
+    """
+    text = render(ReportFormat.TEXT, findings, summary)
+    if on_github_actions(env):
+        text += render(ReportFormat.GITHUB, findings, summary)
+    return text
 
 
 def write_report(path: Path, explicit: str | None, findings: list[Finding], summary: Summary) -> None:
     """``--report FILE``: always written, also for a clean run (CI uploads it)."""
-    path.write_text(render(format_for(path, explicit), findings, summary), encoding="utf-8")
+    fmt = format_for(path, explicit)
+    content = render(fmt, findings, summary)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content, encoding="utf-8")
+
+
+def first_changed_line(original: bytes, new: bytes) -> int:
+    """1-based number of the first line of ``original`` that ``new`` changes, for ``file:line``.
+
+    Objects appended after the end point at the original's last line; 0 when nothing changes.
+    """
+    old_lines = _lines(original)
+    new_lines = _lines(new)
+    for number, (old, fresh) in enumerate(zip(old_lines, new_lines, strict=False), start=1):
+        if old != fresh:
+            return number
+    if len(old_lines) == len(new_lines):
+        return 0 if original == new else max(len(old_lines), 1)
+    return max(min(len(old_lines), len(new_lines) + 1), 1)
+
+
+def _lines(data: bytes) -> list[str]:
+    from ..errors import ConvertError
+    from ..manifests.source import decode
+
+    try:
+        return decode(data).text.splitlines()
+    except ConvertError:
+        return data.decode("utf-8", errors="replace").splitlines()

@@ -1,9 +1,10 @@
-"""Plain text: one line per finding, its hint below, a summary line last."""
+"""Plain text: one line per finding (``file:line:col: severity [rule] message``), its hint below, and a
+summary line last. Editors and terminals make ``file:line:col`` clickable."""
 
 from __future__ import annotations
 
 from ..findings import Finding
-from . import Summary
+from . import Summary, check_findings, fix_command
 
 
 def location(finding: Finding) -> str:
@@ -17,12 +18,14 @@ def location(finding: Finding) -> str:
 
 def render(findings: list[Finding], summary: Summary) -> str:
     lines = []
-    for f in findings:
+    for f in [*findings, *check_findings(summary)]:
         lines.append(f"{location(f)}: {f.severity.value} [{f.rule}] {f.message}")
         if f.path:
             lines.append(f"    at {f.path}")
         if f.hint:
             lines.append(f"    hint: {f.hint}")
+    if summary.mode == "check" and summary.changed:
+        lines.append(f"fix with: {fix_command([c.file for c in summary.changed])}")
     lines.append(summary_line(findings, summary))
     return "\n".join(lines) + "\n"
 
@@ -30,7 +33,10 @@ def render(findings: list[Finding], summary: Summary) -> str:
 def summary_line(findings: list[Finding], summary: Summary) -> str:
     counts = {s: sum(1 for f in findings if f.severity.value == s) for s in ("error", "warning", "info")}
     verb = "would change" if summary.mode in ("check", "diff") else "changed"
-    return (
-        f"{summary.files_scanned} file(s) scanned, {summary.files_changed} {verb}; "
-        f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info(s)"
-    )
+    text = f"{summary.files_scanned} file(s) scanned, "
+    if summary.command == "lint":
+        text = f"{summary.files_scanned} file(s) linted"
+        text += f" ({summary.suppressed} finding(s) suppressed); " if summary.suppressed else "; "
+    else:
+        text += f"{summary.files_changed} {verb}; "
+    return text + f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info(s)"

@@ -69,7 +69,8 @@ def _string_value(ctx: FileContext, template: PodTemplate, ref: AnnotationRef, k
             ctx.report(
                 "invalid-annotation",
                 Severity.ERROR,
-                f"annotation {key} is {size:,} bytes; the API server refuses annotations over 256 KiB in total",
+                f"annotation {key} is {size:,} bytes; the API server refuses annotations over 256 KiB "
+                "in total",
                 node=value,
                 path=template.key_path("metadata", "annotations", key),
             )

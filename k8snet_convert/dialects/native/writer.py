@@ -8,13 +8,13 @@ or reported. Nothing disappears without a finding.
 from __future__ import annotations
 
 import ipaddress
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from yaml.nodes import MappingNode, Node
 
 from ...context import FileContext
+from ...manifests import render
 from ...manifests.objects import K8sObject, iter_objects
 from ...manifests.yamldoc import get, get_pair
 from ...model import Severity
@@ -112,6 +112,17 @@ class NativeFileWriter:
                     node=nad.obj.node,
                     path=nad.obj.path + "metadata.name",
                     hint="use a --name-template that yields lowercase DNS names, e.g. {namespace}.{name}",
+                )
+                continue
+            if name == DEFAULT_NETWORK:
+                ctx.report(
+                    "podnetwork-name-collision",
+                    Severity.ERROR,
+                    f"NetworkAttachmentDefinition {nad.namespace}/{nad.name} maps to PodNetwork 'default', "
+                    "the name of the cluster's default network",
+                    node=nad.obj.node,
+                    path=nad.obj.path + "metadata.name",
+                    hint="use --name-template '{namespace}.{name}'",
                 )
                 continue
             prior = seen.get(name)
@@ -279,6 +290,12 @@ class _WorkloadConversion:
                     f"{att.label} maps to PodNetwork {att.network!r}, which is not a valid object name",
                     hint="use a --name-template that yields lowercase DNS names",
                 )
+            if att.network == DEFAULT_NETWORK and not att.primary:
+                self.error(
+                    "podnetwork-name-collision",
+                    f"{att.label} maps to PodNetwork 'default', the name of the cluster's default network",
+                    hint="use --name-template '{namespace}.{name}'",
+                )
             if att.network in seen:
                 self.error(
                     "duplicate-network",
@@ -364,6 +381,9 @@ class _WorkloadConversion:
                 del params["default-route"]  # said natively: the gateway flag alone
             if not params:
                 continue
+            if mode is AttachmentParams.ANNOTATION and att.parsed.namespace != self.wl.namespace:
+                # the PodNetwork name may not say the NAD's namespace ({name}): the carrier does
+                params = {"namespace": att.parsed.namespace, **params}
             leftovers[att.interface] = params
             names = ", ".join(sorted(params))
             if mode is AttachmentParams.DROP:
@@ -442,7 +462,7 @@ class _WorkloadConversion:
         remove = [r for r in (wl.networks_ref, wl.default_ref) if r is not None]
         params_value = None
         if carrier and opts.attachment_params is AttachmentParams.ANNOTATION:
-            params_value = json.dumps(carrier, separators=(",", ":"), ensure_ascii=False)
+            params_value = render.dumps(carrier, separators=(",", ":"))
         if params_value is not None:
             target = wl.networks_ref or wl.default_ref
             assert target is not None
@@ -504,7 +524,7 @@ class _WorkloadConversion:
                 "apiVersion": "v1",
                 "kind": "ConfigMap",
                 "metadata": {"name": name, "namespace": wl.namespace},
-                "data": {SELECTION_KEY: json.dumps(ordered, separators=(",", ":"), ensure_ascii=False)},
+                "data": {SELECTION_KEY: render.dumps(ordered, separators=(",", ":"))},
             },
         ]
 

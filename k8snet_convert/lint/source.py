@@ -1,0 +1,91 @@
+"""Reading files for lint and explain.
+
+``pipeline.load`` reads every file that carries one of the prefilter's markers (``cni.cncf.io``,
+``PodNetwork``...), which every *Multus* spelling contains. A native pod in the KEP's last revision
+(``networks: [{name: dataplane}]``) contains none of them, yet lint must check it: such files (they
+mention ``networks``) go through ``load_unmarked``, the same steps without the prefilter.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from .. import files, pipeline, prefilter
+from ..context import FileContext
+from ..errors import ConvertError
+from ..findings import Finding, Severity
+from ..options import Options
+from ..results import FileResult
+
+
+def may_matter(data: bytes) -> bool:
+    return prefilter.may_contain_networking(data) or b"networks" in data
+
+
+def read_inputs(
+    inputs: list[str], options: Options, skipped: list[Path] | None = None
+) -> Iterator[FileResult]:
+    """A FileResult per input file; a file that cannot be read carries an ``unreadable-file`` error.
+
+    Symbolic links met in folders are not followed; they are added to ``skipped``.
+    """
+    for display, path in files.discover(inputs, options.exclude, skipped):
+        if path is None:
+            yield FileResult(display, None, sys.stdin.buffer.read())
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            result = FileResult(display, path, b"")
+            result.findings.append(
+                Finding(
+                    rule="unreadable-file",
+                    severity=Severity.ERROR,
+                    message=f"cannot read the file: {exc.strerror}",
+                    file=display,
+                    hint="check its permissions",
+                )
+            )
+            yield result
+            continue
+        yield FileResult(display, path, data)
+
+
+def _error(result: FileResult, exc: ConvertError, line: int = 0, column: int = 0) -> None:
+    result.findings.append(
+        Finding(
+            rule=exc.rule,
+            severity=Severity.ERROR,
+            message=exc.message,
+            file=result.display,
+            line=line,
+            column=column,
+            hint=exc.hint,
+        )
+    )
+
+
+def load(result: FileResult, options: Options) -> FileContext | None:
+    """The parsed file, or None when it has nothing to check or cannot be read (findings say why)."""
+    if prefilter.may_contain_networking(result.original) or not may_matter(result.original):
+        return pipeline.load(result, options)
+    return load_unmarked(result, options)
+
+
+def load_unmarked(result: FileResult, options: Options) -> FileContext | None:
+    """``pipeline.load`` for a file without markers: native pods of the KEP's last revision have none."""
+    return pipeline.load(result, options, prefilter_bytes=False)
+
+
+def symlink_findings(skipped: list[Path]) -> list[Finding]:
+    return [
+        Finding(
+            rule="symlink-skipped",
+            severity=Severity.INFO,
+            message="a symbolic link: not followed (name its target to check it)",
+            file=link.as_posix(),
+        )
+        for link in skipped
+    ]

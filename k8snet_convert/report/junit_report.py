@@ -1,0 +1,74 @@
+"""JUnit XML, for CI systems that show test reports (GitLab's ``artifacts:reports:junit``, Jenkins).
+
+One test suite per run. The first test case is the run itself: it fails when the exit code is not 0,
+so a clean report still has one passing case (an empty suite confuses some readers). Then one case per
+finding: errors and warnings are failures (``type`` says which), infos pass with the message as
+output. Under ``check``, each file that would change is a failing case too.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from ..findings import Finding, Severity
+from . import Summary, check_findings
+from .text_report import location, summary_line
+
+SUITE = "k8snet-convert"
+# Characters XML 1.0 cannot hold at all (ElementTree would write them and produce a broken file);
+# annotation values in messages may contain them (Go's whitespace set includes \v and \f).
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _case(suite: ET.Element, finding: Finding) -> bool:
+    """Add one finding's test case; True when it is a failure."""
+    case = ET.SubElement(
+        suite,
+        "testcase",
+        classname=f"{SUITE}.{finding.rule}",
+        name=clean(f"{location(finding)} {finding.rule}"),
+        file=clean(finding.file),
+    )
+    if finding.line:
+        case.set("line", str(finding.line))
+    body = finding.message + (f"\nat {finding.path}" if finding.path else "")
+    body += f"\nhint: {finding.hint}" if finding.hint else ""
+    if finding.severity is Severity.INFO:
+        ET.SubElement(case, "system-out").text = clean(body)
+        return False
+    failure = ET.SubElement(case, "failure", type=finding.severity.value, message=clean(finding.message))
+    failure.text = clean(body)
+    return True
+
+
+def render(findings: list[Finding], summary: Summary) -> str:
+    every = [*findings, *check_findings(summary)]
+    root = ET.Element("testsuites", name=SUITE)
+    suite = ET.SubElement(root, "testsuite", name=f"{SUITE} {summary.command}")
+    run_case = ET.SubElement(
+        suite, "testcase", classname=f"{SUITE}.run", name=f"k8snet-convert {summary.command}"
+    )
+    failures = 0
+    if summary.exit_code != 0:
+        failures += 1
+        failure = ET.SubElement(
+            run_case, "failure", type="exit-code", message=f"exit code {summary.exit_code}"
+        )
+        failure.text = summary_line(findings, summary)
+    else:
+        ET.SubElement(run_case, "system-out").text = summary_line(findings, summary)
+    for finding in every:
+        failures += _case(suite, finding)
+    total = str(len(every) + 1)
+    for element in (root, suite):
+        element.set("tests", total)
+        element.set("failures", str(failures))
+        element.set("errors", "0")
+    suite.set("skipped", "0")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
