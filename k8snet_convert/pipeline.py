@@ -132,8 +132,12 @@ def convert_file(
         kustomize_convert.convert(ctx, result)
     elif options.to is Target.MULTUS:
         # Reads native (and DRA) objects itself: the reverse direction.
+        from .dialects.dra import to_multus as dra_to_multus
         from .dialects.multus import writer as multus_writer
 
+        if dra_to_multus.has_dra_networks(ctx):
+            # CNI-DRA claims back to the annotation (touches no native object)
+            _record_dra_refs(result, ctx, dra_to_multus.convert(ctx))
         multus_writer.write(ctx)
     else:
         multus = multus_reader.read_file(ctx)
@@ -178,6 +182,40 @@ def _verify(result: FileResult, new_text: str) -> None:
         )
 
 
+def _record_dra_refs(result: FileResult, ctx: FileContext, dra: object) -> None:
+    """--to multus from DRA: the NADs the claims were made from must exist somewhere in the run."""
+    from .dialects.dra.reader import DraFile
+    from .dialects.multus.nad import is_nad
+    from .manifests.objects import iter_objects
+    from .namespaces import resolve
+
+    assert isinstance(dra, DraFile)
+    for doc in ctx.docs:
+        for obj in iter_objects(doc):
+            if is_nad(obj):
+                result.nads.append((resolve(obj.namespace, ctx.options.namespace, ctx.path)[0], obj.name))
+    for source in dra.sources:
+        if source.nad is None:
+            continue
+        mark = source.obj.node.start_mark
+        result.nad_refs.append(
+            (
+                source.nad,
+                Finding(
+                    rule="nad-not-found",
+                    severity=Severity.WARNING,
+                    message=f"{source.kind} {source.name} was made from NetworkAttachmentDefinition "
+                    f"{source.nad[0]}/{source.nad[1]}, which is not among the inputs",
+                    file=result.display,
+                    line=mark.line + 1,
+                    column=mark.column + 1,
+                    path=source.obj.path + "metadata.annotations",
+                    hint="the converted pods name it: restore it (--drop-nads?) or convert its file too",
+                ),
+            )
+        )
+
+
 def record_cross_file(result: FileResult, ctx: FileContext, multus: object) -> None:
     from .dialects.multus.nad import nad_identity
     from .dialects.multus.reader import MultusFile
@@ -186,8 +224,9 @@ def record_cross_file(result: FileResult, ctx: FileContext, multus: object) -> N
     assert isinstance(multus, MultusFile)
     for nad in multus.nads:
         result.nads.append(nad.key)
-        name = apply_template(ctx.options.name_template, nad.namespace, nad.name)
-        result.podnetworks.append((name, nad.key, nad_identity(nad)))
+        if ctx.options.to is Target.NATIVE:  # PodNetwork names only exist for --to native
+            name = apply_template(ctx.options.name_template, nad.namespace, nad.name)
+            result.podnetworks.append((name, nad.key, nad_identity(nad)))
     for wl in multus.workloads:
         ref = wl.networks_ref or wl.default_ref
         assert ref is not None

@@ -177,8 +177,8 @@ def _without_networking(obj: K8sObject) -> Any:
     spec = template.get("spec")
     if isinstance(spec, dict):
         spec.pop("networks", None)
-        if not spec:
-            del template["spec"]
+    if not spec and "spec" in template:  # ``spec:`` (null) and an emptied spec are both no spec
+        del template["spec"]
     return data
 
 

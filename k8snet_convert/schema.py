@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .dialects.dra.models import MODELS as DRA_MODELS
+from .dialects.dra.models import CniParameters
 from .model import SelectionElement
 
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
@@ -154,15 +156,6 @@ class NetworkAttachmentDefinition(BaseModel):
     spec: NadSpec | None = None
 
 
-class CniParameters(_Strict):
-    """Opaque parameters of the CNI DRA driver (``cni.dra.networking.x-k8s.io``)."""
-
-    apiVersion: Literal["cni.networking.x-k8s.io/v1alpha1", "cni.dra.networking.x-k8s.io/v1alpha1"]
-    kind: Literal["CNI"]
-    ifName: str = Field(min_length=1, max_length=15)
-    config: dict[str, Any]
-
-
 # file stem -> model; the file is schemas/<stem>.schema.json
 MODELS: dict[str, type[BaseModel]] = {
     "podnetwork.kep-3698": PodNetwork,
@@ -173,6 +166,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "networkattachmentdefinition": NetworkAttachmentDefinition,
     "selection-element": SelectionElement,
     "dra-cni-parameters": CniParameters,
+    **DRA_MODELS,
 }
 
 

@@ -59,6 +59,10 @@ def check_text(display: str, text: str) -> Iterator[str]:
                 stem = "podnetworkattachment"
             elif obj.kind == "NetworkAttachmentDefinition":
                 stem = "networkattachmentdefinition"
+            elif obj.kind in ("ResourceClaimTemplate", "DeviceClass"):
+                from .dialects.dra.models import schema_stem
+
+                stem = schema_stem(to_python(obj.node))  # only the CNI driver's and our DeviceClass
             if stem:
                 for message in errors_for(stem, to_python(obj.node)):
                     yield f"{where}: {obj.kind} {obj.name}: {message}"

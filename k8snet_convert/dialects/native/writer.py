@@ -476,6 +476,9 @@ class _WorkloadConversion:
                 editor.remove_pair(annotations, ref.key, ref.value)
         entries = [self._entry(a) for a in attachments]
         if template.spec is None:  # a patch or fragment with metadata only: the spec comes with it
+            empty = get_pair(template.node, "spec")  # ``spec:`` with no value
+            if empty is not None:
+                editor.remove_pair(template.node, empty[0], empty[1])
             editor.add_pair(template.node, "spec", {"networks": entries})
         else:
             editor.add_pair(template.spec, "networks", entries)
