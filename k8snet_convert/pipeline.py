@@ -7,6 +7,7 @@ inputs, PodNetwork name collisions between files) is reported after all files, n
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from . import prefilter
@@ -273,9 +274,18 @@ def collect_nads(
                 if obj.kind != NAD_KIND:
                     continue
                 ns, _ = resolve(obj.namespace, options.namespace, path)
-                found[(ns, obj.name)] = InputNad(
+                nad = InputNad(
                     file=display,
                     config=scalar(get_path(obj.node, "spec", "config")),
                     resource_name=scalar(get_path(obj.node, "metadata", "annotations", RESOURCE_NAME_KEY)),
                 )
+                prior = found.get((ns, obj.name))
+                if prior is not None and (prior.config, prior.resource_name) != (
+                    nad.config,
+                    nad.resource_name,
+                ):
+                    nad = replace(prior, conflicts=(*prior.conflicts, display))
+                elif prior is not None:
+                    nad = prior  # the same definition twice: the first file names it
+                found[(ns, obj.name)] = nad
     return found

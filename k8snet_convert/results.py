@@ -17,6 +17,8 @@ class InputNad:
     file: str
     config: str | None
     resource_name: str | None
+    # other files that define the same NAD differently: no definition may win by file order
+    conflicts: tuple[str, ...] = ()
 
 
 @dataclass

@@ -684,6 +684,14 @@ _RULES: tuple[Rule, ...] = (
         Convert the whole repository in one run, with the files that hold the NADs.""",
     ),
     _rule(
+        "dra-nad-conflict",
+        ERR,
+        _CONVERT,
+        "--to dra: the inputs define one NAD differently in several files",
+        """Which CNI config a claim embeds would depend on which files are in the run. Keep one
+        definition of the NetworkAttachmentDefinition.""",
+    ),
+    _rule(
         "dra-config-less-nad",
         ERR,
         _CONVERT,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -412,3 +413,30 @@ def test_hostile_nesting_is_refused_not_crashed() -> None:
     result = run({"f.yaml": nad("a", config) + "---\n" + pod("p", "a")})["f.yaml"]
     assert rules(result) == [("invalid-cni-json", Severity.ERROR)]
     assert result.new is None
+
+
+def test_nad_defined_differently_in_two_files_is_an_error_whatever_the_order(tmp_path: Path) -> None:
+    """The config a claim embeds never depends on file order: two definitions are reported."""
+    from k8snet_convert.options import OutputMode
+    from k8snet_convert.run import run
+
+    nad = (
+        "apiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\n"
+        "metadata: {{name: data, namespace: lab}}\n"
+        'spec:\n  config: \'{{"cniVersion": "1.0.0", "name": "data", "type": "{kind}"}}\'\n'
+    )
+    pod = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: lab\n  annotations:\n"
+        "    k8s.v1.cni.cncf.io/networks: data\nspec:\n  containers: []\n"
+    )
+    (tmp_path / "a-nad.yaml").write_text(nad.format(kind="macvlan"))
+    (tmp_path / "b-nad.yaml").write_text(nad.format(kind="ipvlan"))
+    (tmp_path / "pod.yaml").write_text(pod)
+    outcome = run([str(tmp_path)], Options(to=Target.DRA, mode=OutputMode.CHECK, jobs=1))
+    conflicts = [f for f in outcome.findings if f.rule == "dra-nad-conflict"]
+    assert (
+        len(conflicts) == 1
+        and "a-nad.yaml, " in conflicts[0].message
+        and "b-nad.yaml" in conflicts[0].message
+    )
+    assert f"{tmp_path.as_posix()}/pod.yaml" not in outcome.changed  # the pod is left as it is

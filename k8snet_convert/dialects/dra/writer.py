@@ -365,6 +365,8 @@ class DraFileWriter:
         seen = self.ctx.run_nads.get((namespace, name))
         if seen is None:
             return "missing"
+        if seen.conflicts:
+            return "conflict:" + ", ".join((seen.file, *seen.conflicts))
         if not seen.config:
             return "config-less"
         try:
@@ -736,6 +738,14 @@ class _WorkloadPlan:
                 f"{label}: the NetworkAttachmentDefinition in {why[len('invalid:') :]} has no valid CNI "
                 "JSON object in spec.config",
                 hint="fix that NAD first",
+            )
+        elif why.startswith("conflict:"):
+            self.report(
+                "dra-nad-conflict",
+                Severity.ERROR,
+                f"{label} is defined differently in {why[len('conflict:') :]}: which config to embed "
+                "would depend on the files of the run",
+                hint="keep one definition of the NAD",
             )
         # "invalid": the NAD is in this file and the reader reported it already
 
