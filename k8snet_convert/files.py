@@ -12,6 +12,7 @@ from pathlib import Path
 from .errors import UsageError
 
 EXTENSIONS = (".yaml", ".yml", ".json")
+EXTENSIONLESS = ("Kustomization",)  # kustomize's third file name
 
 
 def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
@@ -43,7 +44,8 @@ def discover(
                 )
                 for name in sorted(files):
                     candidate = Path(root, name)
-                    if candidate.suffix.lower() in EXTENSIONS and not _excluded(candidate, exclude):
+                    wanted = candidate.suffix.lower() in EXTENSIONS or name in EXTENSIONLESS
+                    if wanted and not _excluded(candidate, exclude):
                         if candidate.is_symlink():
                             if skipped is not None:
                                 skipped.append(candidate)

@@ -131,6 +131,8 @@ def convert_file(
         from .manifests import kustomize_convert
 
         kustomize_convert.convert(ctx, result)
+    elif options.to is Target.NATIVE and _json6902_patch(ctx, result):
+        pass  # a kustomize JSON 6902 patch file: its operations were rewritten
     elif options.to is Target.MULTUS:
         # Reads native (and DRA) objects itself: the reverse direction.
         from .dialects.dra import to_multus as dra_to_multus
@@ -163,6 +165,12 @@ def convert_file(
         if not result.failed:
             result.new = ctx.source.encode(new_text)
     return result
+
+
+def _json6902_patch(ctx: FileContext, result: FileResult) -> bool:
+    from .manifests import kustomize_convert
+
+    return kustomize_convert.convert_patch_file(ctx, result)
 
 
 def _verify(result: FileResult, new_text: str) -> None:
@@ -252,6 +260,17 @@ def record_cross_file(result: FileResult, ctx: FileContext, multus: object) -> N
             )
 
 
+def _nad_meaning(nad: InputNad) -> tuple[object, str | None]:
+    """What makes two definitions of one NAD the same: its parsed config (not its formatting)."""
+    import json
+
+    try:
+        config: object = json.loads(nad.config) if nad.config else None
+    except (ValueError, RecursionError):
+        config = nad.config
+    return config, nad.resource_name
+
+
 def collect_nads(
     files: Iterable[tuple[str, Path | None, bytes]], options: Options
 ) -> dict[tuple[str, str], InputNad]:
@@ -280,10 +299,7 @@ def collect_nads(
                     resource_name=scalar(get_path(obj.node, "metadata", "annotations", RESOURCE_NAME_KEY)),
                 )
                 prior = found.get((ns, obj.name))
-                if prior is not None and (prior.config, prior.resource_name) != (
-                    nad.config,
-                    nad.resource_name,
-                ):
+                if prior is not None and _nad_meaning(prior) != _nad_meaning(nad):
                     nad = replace(prior, conflicts=(*prior.conflicts, display))
                 elif prior is not None:
                     nad = prior  # the same definition twice: the first file names it

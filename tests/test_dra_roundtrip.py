@@ -331,6 +331,7 @@ def test_corpus_round_trip(corpus: Path) -> None:
     # The reasons are the documented ones: no DRA form, or nothing to embed, or broken input.
     assert set(reasons) <= {
         "dra-nad-not-found",
+        "dra-nad-conflict",  # documentation repositories define one NAD differently in several blocks
         "dra-default-network",
         "dra-config-less-nad",
         "invalid-cni-json",
@@ -341,7 +342,9 @@ def test_corpus_round_trip(corpus: Path) -> None:
         "host-network",
         "dra-parameters-too-large",
     }, reasons
-    assert converted > 150
+    # 130 on the corpus of 2026-11: documentation repositories that define one NAD differently in
+    # several blocks are listed with dra-nad-conflict rather than converted with whichever came last.
+    assert converted > 120
     print(f"\n{converted} corpus files round-trip; {len(not_expressible)} have no DRA form:")
     for name, rules in sorted(not_expressible.items()):
         print(f"  {name}: {', '.join(rules)}")

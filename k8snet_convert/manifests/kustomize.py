@@ -1,26 +1,72 @@
-"""What kustomize says about a file: is it a patch (which cannot create new objects)?"""
+"""What kustomize says about a file: is it a patch, which targets does it patch, what do kustomizations use.
+
+Everything here reads kustomization files from disk with PyYAML (no marks needed). A kustomization may
+read the files it references (resources, patches) to decide how to convert itself, since they are its own
+inputs; a patch file may read the kustomizations next to or above it to learn its targets.
+
+Reads are cached by (path, modification time, size): a run that rewrites a kustomization (``--write``)
+and reads it again sees the new content, and a repository with many overlays over one base reads that
+base once.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from yaml.nodes import SequenceNode
 
+from ..errors import ConvertError
 from ..namespaces import KUSTOMIZATION_NAMES
+from .objects import iter_objects
+from .source import decode
+from .yamldoc import Document, get, parse_documents, to_python
+
+JSON6902_OPS = frozenset({"add", "remove", "replace", "move", "copy", "test"})
+
+
+def _stat_key(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _documents(path: Path) -> list[Document]:
+    """A file's documents, through the same guarded parser as every input (alias bombs, depth)."""
+    try:
+        return parse_documents(decode(path.read_bytes()).text)
+    except (OSError, ConvertError):
+        return []
 
 
 @lru_cache(maxsize=1024)
-def _load(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
+def _load_cached(path: Path, _stamp: tuple[int, int]) -> dict[str, Any]:
+    documents = _documents(path)
+    data = to_python(documents[0].root) if len(documents) == 1 else None
     return data if isinstance(data, dict) else {}
 
 
-@lru_cache(maxsize=1024)
+def _load(path: Path) -> dict[str, Any]:
+    """A kustomization's content as plain data ({} when it is missing or unreadable)."""
+    stamp = _stat_key(path)
+    return _load_cached(path, stamp) if stamp is not None else {}
+
+
+def kustomization_in(folder: Path) -> Path | None:
+    """The kustomization file of a folder (kustomize accepts exactly these names)."""
+    for name in KUSTOMIZATION_NAMES:
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def patch_files(kustomization: Path) -> frozenset[Path]:
     """Files a kustomization uses as patches (strategic-merge or JSON 6902)."""
     data = _load(kustomization)
@@ -49,3 +95,138 @@ def kustomizations_above(folder: Path) -> list[Path]:
 def is_patch_file(path: Path) -> bool:
     resolved = path.resolve()
     return any(resolved in patch_files(k) for k in kustomizations_above(resolved.parent))
+
+
+# -- JSON 6902 ---------------------------------------------------------------------------------------
+
+
+def is_json6902(value: Any) -> bool:
+    """A JSON 6902 patch: a non-empty list of ``{op, path[, value | from]}`` objects.
+
+    kustomize itself decides between JSON 6902 and strategic merge by whether the patch reads as such
+    a list, so the shape is what makes a patch file a JSON 6902 patch.
+    """
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(
+            isinstance(op, dict) and op.get("op") in JSON6902_OPS and isinstance(op.get("path"), str)
+            for op in value
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PatchTarget:
+    """A patch's ``target:`` selector (only what conversion needs)."""
+
+    kind: str | None
+    name: str | None
+    namespace: str | None
+    kustomization: Path | None = None  # where the reference is, for messages
+
+    @classmethod
+    def from_data(cls, data: Any, kustomization: Path | None = None) -> PatchTarget:
+        if not isinstance(data, dict):
+            return cls(None, None, None, kustomization)
+
+        def text(key: str) -> str | None:
+            value = data.get(key)
+            return value if isinstance(value, str) and value else None
+
+        return cls(text("kind"), text("name"), text("namespace"), kustomization)
+
+
+def json6902_targets(patch_file: Path) -> list[PatchTarget]:
+    """The targets of every reference to ``patch_file`` as a patch from a kustomization at or above it.
+
+    ``patches:`` entries carry their own ``target:``; legacy ``patchesJson6902:`` entries require one.
+    A reference without a target (a strategic-merge use) gives a target with no kind.
+    """
+    resolved = patch_file.resolve()
+    found: list[PatchTarget] = []
+    for kustomization in kustomizations_above(resolved.parent):
+        data = _load(kustomization)
+        for key in ("patches", "patchesJson6902"):
+            for item in data.get(key) or []:
+                if not isinstance(item, dict) or not isinstance(item.get("path"), str):
+                    continue
+                if (kustomization.parent / item["path"]).resolve() == resolved:
+                    found.append(PatchTarget.from_data(item.get("target"), kustomization))
+    return found
+
+
+# -- resources ---------------------------------------------------------------------------------------
+
+
+def resource_files(kustomization: Path) -> Iterator[Path]:
+    """Local files a kustomization builds from: its resources, and those of its bases and components.
+
+    Remote resources (URLs, git references) are not on disk and are skipped, as are generators: their
+    objects are not files we convert.
+    """
+    for file, _namespace in _resources(kustomization):
+        yield file
+
+
+def _resources(kustomization: Path) -> Iterator[tuple[Path, str | None]]:
+    """Resource files with the namespace the kustomizations on the way give their objects.
+
+    Each kustomization's namespace transformer runs over what its bases built, so the outermost
+    ``namespace:`` on the way wins.
+    """
+    seen: set[Path] = set()
+    stack: list[tuple[Path, str | None]] = [(kustomization.resolve(), None)]
+    while stack:
+        current, outer = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        data = _load(current)
+        own = data.get("namespace")
+        namespace = outer or (own if isinstance(own, str) and own else None)
+        for key in ("resources", "bases", "components"):
+            for item in data.get(key) or []:
+                if not isinstance(item, str):
+                    continue
+                target = (current.parent / item).resolve()
+                if target.is_dir():
+                    inner = kustomization_in(target)
+                    if inner is not None:
+                        stack.append((inner, namespace))
+                elif target.is_file():
+                    yield target, namespace
+
+
+@lru_cache(maxsize=1024)
+def _objects_cached(path: Path, _stamp: tuple[int, int]) -> tuple[tuple[str, str, str | None], ...]:
+    """(kind, name, namespace) of every object of a manifest file."""
+    found: list[tuple[str, str, str | None]] = []
+    for doc in _documents(path):
+        for obj in iter_objects(doc):
+            is_list = obj.list_seq is None and isinstance(get(obj.node, "items"), SequenceNode)
+            if not (is_list and obj.kind.endswith("List")):  # a List's items count, not the List
+                found.append((obj.kind, obj.name, obj.namespace))
+    return tuple(found)
+
+
+def target_namespace(kustomization: Path, kind: str | None, name: str | None) -> str | None:
+    """The namespace of the objects a patch of ``kustomization`` targets, when they agree and it is known.
+
+    A target's ``name`` is a regular expression in kustomize; it is matched as one (whole name).
+    """
+    if kind is None and name is None:
+        return None
+    try:
+        pattern = re.compile(name) if name is not None else None
+    except re.error:
+        pattern = re.compile(re.escape(name or ""))
+    found: set[str | None] = set()
+    for file, namespace in _resources(kustomization):
+        stamp = _stat_key(file)
+        if stamp is None:
+            continue
+        for obj_kind, obj_name, obj_namespace in _objects_cached(file, stamp):
+            if (kind is None or obj_kind == kind) and (pattern is None or pattern.fullmatch(obj_name)):
+                found.add(namespace or obj_namespace)
+    return found.pop() if len(found) == 1 else None

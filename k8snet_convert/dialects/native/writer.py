@@ -147,6 +147,8 @@ class NativeFileWriter:
             seen[name] = nad
             if name in self.existing_podnetworks:
                 continue  # migrated already: its PodNetwork is in this file
+            if _is_kustomize_patch(ctx):
+                continue  # a patch on the base's NAD: the base's conversion adds the PodNetwork
             self.existing_podnetworks.add(name)
             self.queue(nad.obj, [self._pod_network(name, nad)])
             ctx.report(
