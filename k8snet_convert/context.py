@@ -60,6 +60,15 @@ class FileContext:
             )
         )
 
+    def report_strict(
+        self, rule: str, severity: Severity, message: str, node: Node | None, path: str, hint: str = ""
+    ) -> None:
+        """A warning that --strict turns into an error (a loss the user asked not to accept)."""
+        if severity is Severity.WARNING and self.options.strict:
+            severity = Severity.ERROR
+            hint = (hint + " " if hint else "") + "(an error because of --strict)"
+        self.report(rule, severity, message, node=node, path=path, hint=hint)
+
     def namespace_of(self, obj: K8sObject) -> str:
         """The object's namespace; reports the fallback to ``default``."""
         ns, source = namespaces.resolve(obj.namespace, self.options.namespace, self.path)

@@ -20,23 +20,16 @@ from .manifests.source import SourceText, decode
 from .manifests.yamldoc import Document, YamlSyntaxError, iter_duplicate_keys, parse_documents
 from .model import Finding, Severity
 from .options import Options, Target
-from .results import FileResult, InputNad, cross_file_findings, is_kustomization, needs_parsing
+from .results import (
+    FileResult,
+    InputNad,
+    cross_file_findings,
+    error_finding,
+    is_kustomization,
+    needs_parsing,
+)
 
 __all__ = ["FileResult", "InputNad", "convert_file", "cross_file_findings", "load", "needs_parsing"]
-
-
-def _finding(result: FileResult, exc: ConvertError, line: int = 0, column: int = 0) -> None:
-    result.findings.append(
-        Finding(
-            rule=exc.rule,
-            severity=Severity.ERROR,
-            message=exc.message,
-            file=result.display,
-            line=line,
-            column=column,
-            hint=exc.hint,
-        )
-    )
 
 
 def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> FileContext | None:
@@ -67,7 +60,7 @@ def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> 
     try:
         source: SourceText = decode(result.original)
     except ConvertError as exc:
-        _finding(result, exc, exc.line, exc.column)
+        result.findings.append(error_finding(result, exc))
         return None
     try:
         docs: list[Document] = parse_documents(source.text)
@@ -75,7 +68,7 @@ def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> 
         if "{{" in source.text:
             result.findings.append(helm.templated_finding(result.display, "it contains {{ and is not YAML"))
             return None
-        _finding(result, exc, exc.line, exc.column)
+        result.findings.append(error_finding(result, exc))
         return None
     for doc in docs:
         node = helm.plain_template_scalar(doc.root)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import prefilter
+from .errors import ConvertError
 from .findings import Finding, Severity
 
 
@@ -40,6 +41,32 @@ class FileResult:
     @property
     def failed(self) -> bool:
         return any(f.severity is Severity.ERROR for f in self.findings)
+
+
+def error_finding(result: FileResult, exc: ConvertError) -> Finding:
+    """The tool's own error about a whole file (or a place in it, when the error knows where)."""
+    return Finding(
+        rule=exc.rule,
+        severity=Severity.ERROR,
+        message=exc.message,
+        file=result.display,
+        line=exc.line,
+        column=exc.column,
+        hint=exc.hint,
+    )
+
+
+def symlink_findings(links: list[Path], verb: str = "convert") -> list[Finding]:
+    """Symbolic links met while walking a folder are never followed: each is said."""
+    return [
+        Finding(
+            rule="symlink-skipped",
+            severity=Severity.INFO,
+            message=f"a symbolic link: not followed (name its target to {verb} it)",
+            file=link.as_posix(),
+        )
+        for link in links
+    ]
 
 
 def needs_parsing(path: Path | None, data: bytes, reverse: bool = False) -> bool:

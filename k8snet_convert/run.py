@@ -14,7 +14,7 @@ from . import files
 from .errors import UsageError
 from .findings import Finding, Severity
 from .options import Options, OutputMode, Target
-from .results import FileResult, InputNad, cross_file_findings, needs_parsing
+from .results import FileResult, InputNad, cross_file_findings, needs_parsing, symlink_findings
 
 if TYPE_CHECKING:  # the pool machinery is imported only for runs big enough to use it
     import multiprocessing.context
@@ -116,15 +116,7 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     outcome = RunResult()
     links: list[Path] = []
     entries = list(files.discover(inputs, options.exclude, links))
-    outcome.findings.extend(
-        Finding(
-            rule="symlink-skipped",
-            severity=Severity.INFO,
-            message="a symbolic link: not followed (name its target to convert it)",
-            file=link.as_posix(),
-        )
-        for link in links
-    )
+    outcome.findings.extend(symlink_findings(links))
     cross = options.inject_resources or options.to is Target.DRA
     run_nads = None
     if cross:

@@ -69,7 +69,7 @@ def lint_paths(inputs: list[str], options: Options, checkers: tuple[Checker, ...
             if table is not None:
                 tables[result.display] = table
         result.original = b""  # only the findings and the cross-file facts are kept
-    every = symlink_findings(skipped) + [f for r in results for f in r.findings]
+    every = symlink_findings(skipped, "check") + [f for r in results for f in r.findings]
     every += cross_file_findings(results)
     for finding in _unique(every):
         if not rules.get(finding.rule).linted:

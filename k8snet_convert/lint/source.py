@@ -14,10 +14,11 @@ from pathlib import Path
 
 from .. import files, pipeline, prefilter
 from ..context import FileContext
-from ..errors import ConvertError
 from ..findings import Finding, Severity
 from ..options import Options
-from ..results import FileResult
+from ..results import FileResult, symlink_findings
+
+__all__ = ["load", "load_unmarked", "may_matter", "read_inputs", "symlink_findings"]
 
 
 def may_matter(data: bytes) -> bool:
@@ -53,20 +54,6 @@ def read_inputs(
         yield FileResult(display, path, data)
 
 
-def _error(result: FileResult, exc: ConvertError, line: int = 0, column: int = 0) -> None:
-    result.findings.append(
-        Finding(
-            rule=exc.rule,
-            severity=Severity.ERROR,
-            message=exc.message,
-            file=result.display,
-            line=line,
-            column=column,
-            hint=exc.hint,
-        )
-    )
-
-
 def load(result: FileResult, options: Options) -> FileContext | None:
     """The parsed file, or None when it has nothing to check or cannot be read (findings say why)."""
     if prefilter.may_contain_networking(result.original) or not may_matter(result.original):
@@ -77,15 +64,3 @@ def load(result: FileResult, options: Options) -> FileContext | None:
 def load_unmarked(result: FileResult, options: Options) -> FileContext | None:
     """``pipeline.load`` for a file without markers: native pods of the KEP's last revision have none."""
     return pipeline.load(result, options, prefilter_bytes=False)
-
-
-def symlink_findings(skipped: list[Path]) -> list[Finding]:
-    return [
-        Finding(
-            rule="symlink-skipped",
-            severity=Severity.INFO,
-            message="a symbolic link: not followed (name its target to check it)",
-            file=link.as_posix(),
-        )
-        for link in skipped
-    ]

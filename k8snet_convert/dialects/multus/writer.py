@@ -90,10 +90,7 @@ class MultusFileWriter:
     def report(
         self, rule: str, severity: Severity, message: str, node: Node | None, path: str, hint: str = ""
     ) -> None:
-        if severity is Severity.WARNING and self.ctx.options.strict:
-            severity = Severity.ERROR
-            hint = (hint + " " if hint else "") + "(an error because of --strict)"
-        self.ctx.report(rule, severity, message, node=node, path=path, hint=hint)
+        self.ctx.report_strict(rule, severity, message, node, path, hint)
 
     # -- entry point ---------------------------------------------------------------------------------
 
