@@ -21,6 +21,7 @@ import math
 import os
 import platform
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -96,26 +97,32 @@ def run_timed(
     return Run(seconds, proc.returncode, usage.ru_maxrss)
 
 
-def _vmrss_kib(pid: int) -> int:
+def _proc_kib(path: str, key: str) -> int:
+    """The ``key:`` line of a /proc file in KiB; 0 when the file or line is missing."""
     try:
-        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
+        with open(path, encoding="ascii", errors="replace") as handle:
             for line in handle:
-                if line.startswith("VmRSS:"):
+                if line.startswith(key):
                     return int(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass
     return 0
 
 
-def tree_rss_kib(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants now (0 where /proc is absent)."""
+def _memory_kib(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in KiB; PSS is 0 where smaps_rollup is missing."""
+    return _proc_kib(f"/proc/{pid}/status", "VmRSS:"), _proc_kib(f"/proc/{pid}/smaps_rollup", "Pss:")
+
+
+def tree_memory_kib(root_pid: int) -> tuple[int, int]:
+    """Summed (RSS, PSS) of a process and all its descendants now ((0, 0) where /proc is absent)."""
     # /proc/PID/task/TID/children needs CONFIG_PROC_CHILDREN, absent on this machine's kernel:
     # build the parent map from /proc/*/stat instead.
     children: dict[int, list[int]] = {}
     try:
         entries = list(os.scandir("/proc"))
     except OSError:
-        return 0
+        return 0, 0
     for entry in entries:
         if not entry.name.isdigit():
             continue
@@ -126,28 +133,35 @@ def tree_rss_kib(root_pid: int) -> int:
         except (OSError, ValueError, IndexError):
             continue
         children.setdefault(ppid, []).append(int(entry.name))
-    total = 0
+    rss_total = pss_total = 0
     stack = [root_pid]
     while stack:
         pid = stack.pop()
-        total += _vmrss_kib(pid)
+        rss, pss = _memory_kib(pid)
+        rss_total += rss
+        pss_total += pss
         stack.extend(children.get(pid, ()))
-    return total
+    return rss_total, pss_total
 
 
 @dataclass
 class MemoryRun:
     returncode: int
     maxrss_kib: int  # largest single process (wait4)
-    tree_peak_kib: int  # largest sampled sum over the process tree (worker pools)
+    # Sampled sums over the process tree, for worker pools. Forked workers share the parent's pages,
+    # which RSS counts once per process: the RSS sum overstates, PSS (shared pages split among their
+    # sharers) is the memory the run really occupies.
+    tree_rss_peak_kib: int
+    tree_pss_peak_kib: int
 
     @property
     def peak_mib(self) -> float:
-        return max(self.maxrss_kib, self.tree_peak_kib) / 1024
+        """The figure for the target: the larger of the largest process and the tree's PSS."""
+        return max(self.maxrss_kib, self.tree_pss_peak_kib) / 1024
 
 
 def run_memory(argv: Sequence[str], stderr: Path | None = None, interval: float = 0.02) -> MemoryRun:
-    """An untimed run that samples the whole process tree's RSS.
+    """An untimed run that samples the whole process tree's memory.
 
     ru_maxrss is the largest *single* process; a tool with worker processes needs the sum. Sampling
     costs CPU, so it happens in its own run and never in a timed one.
@@ -156,11 +170,13 @@ def run_memory(argv: Sequence[str], stderr: Path | None = None, interval: float 
         err: IO[bytes] | int = stack.enter_context(stderr.open("wb")) if stderr else subprocess.DEVNULL
         proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
         done = threading.Event()
-        peak = [0]
+        peak = [0, 0]
 
         def sample() -> None:
             while True:
-                peak[0] = max(peak[0], tree_rss_kib(proc.pid))
+                rss, pss = tree_memory_kib(proc.pid)
+                peak[0] = max(peak[0], rss)
+                peak[1] = max(peak[1], pss)
                 if done.wait(interval):
                     return
 
@@ -170,7 +186,7 @@ def run_memory(argv: Sequence[str], stderr: Path | None = None, interval: float 
         done.set()
         sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return MemoryRun(proc.returncode, usage.ru_maxrss, peak[0])
+    return MemoryRun(proc.returncode, usage.ru_maxrss, peak[0], peak[1])
 
 
 @dataclass
@@ -292,17 +308,20 @@ def executable(name: str) -> str | None:
 
 @dataclass
 class Commands:
-    tool: str
+    tool: list[str]  # the console script, or the --tool command
     tool_flags: list[str]
     grep: str | None
     yamllint: str | None
     naive: bool  # ruamel.yaml importable
 
-    def check(self, root: Path) -> list[str]:
-        return [self.tool, "convert", str(root), "--check", *self.tool_flags]
+    def check(self, root: Path, flags: Sequence[str] | None = None) -> list[str]:
+        return [*self.tool, "convert", str(root), "--check", *(self.tool_flags if flags is None else flags)]
 
     def write(self, root: Path) -> list[str]:
-        return [self.tool, "convert", str(root), "--write", *self.tool_flags]
+        return [*self.tool, "convert", str(root), "--write", *self.tool_flags]
+
+    def check_file(self, path: Path) -> list[str]:
+        return [*self.tool, "check", str(path)]
 
     def grep_rl(self, root: Path) -> list[str]:
         assert self.grep is not None
@@ -316,10 +335,14 @@ class Commands:
         return [self.yamllint, "-d", "relaxed", str(path)]
 
 
-def find_commands(jobs: int | None) -> Commands:
-    tool = executable("k8snet-convert")
-    if tool is None:
-        raise BenchError("k8snet-convert is not installed (pip install -e '.[test]')")
+def find_commands(jobs: int | None, tool_command: str | None = None) -> Commands:
+    if tool_command:
+        tool = shlex.split(tool_command)
+    else:
+        found = executable("k8snet-convert")
+        if found is None:
+            raise BenchError("k8snet-convert is not installed (pip install -e '.[test]')")
+        tool = [found]
     flags = ["--jobs", str(jobs)] if jobs is not None else []
     return Commands(
         tool=tool,
@@ -364,9 +387,18 @@ def tool_summary(stderr: Path) -> dict[str, int | None]:
 
 
 def measure_size(
-    tree: Tree, cmds: Commands, work: Path, repeat: int, naive_sample: int, log: IO[str]
+    tree: Tree,
+    cmds: Commands,
+    work: Path,
+    repeat: int,
+    naive_sample: int,
+    log: IO[str],
+    also_jobs: Sequence[int] = (),
 ) -> dict[str, Any]:
-    """All timings of one tree, in ``repeat`` interleaved rounds; medians, ratios and memory."""
+    """All timings of one tree, in ``repeat`` interleaved rounds; medians, ratios and memory.
+
+    ``also_jobs``: extra ``convert --check --jobs N`` rows, to see what the worker pool buys here.
+    """
     work.mkdir(parents=True, exist_ok=True)
     check_err = work / "check.stderr"
     write_err = work / "write.stderr"
@@ -388,7 +420,9 @@ def measure_size(
     _require_tool_ok(warm.returncode, cmds.check(tree.root), check_err)
     check_summary = tool_summary(check_err)
 
-    timings = {name: Timing() for name in ("grep", "check", "write", "naive", "yamllint")}
+    variants = {f"check_jobs{j}": ["--jobs", str(j)] for j in also_jobs}
+    names = ("grep", "check", *variants, "write", "naive", "yamllint")
+    timings = {name: Timing() for name in names}
     timings["naive"].scale = timings["yamllint"].scale = scale
     for round_i in range(repeat):
         log.write(f"  {tree.files:,} files: round {round_i + 1}/{repeat}\n")
@@ -398,6 +432,10 @@ def measure_size(
         run = run_timed(cmds.check(tree.root), stderr=check_err)
         _require_tool_ok(run.returncode, cmds.check(tree.root), check_err)
         timings["check"].add(run)
+        for name, flags in variants.items():
+            run = run_timed(cmds.check(tree.root, flags), stderr=check_err)
+            _require_tool_ok(run.returncode, cmds.check(tree.root, flags), check_err)
+            timings[name].add(run)
         fresh_copy(tree.root, copy)
         run = run_timed(cmds.write(copy), stderr=write_err)
         _require_tool_ok(run.returncode, cmds.write(copy), write_err)
@@ -426,7 +464,7 @@ def measure_size(
 
     med = {name: t.median_s for name, t in timings.items() if t.samples_s}
     ratios: dict[str, float] = {}
-    for name in ("check", "write"):
+    for name in ("check", *variants, "write"):
         for base in ("grep", "naive", "yamllint"):
             if base in med:
                 ratios[f"{name}_vs_{base}"] = med[name] / med[base]
@@ -444,6 +482,7 @@ def measure_size(
             "scale_by_bytes": scale,
         },
         "timings": {name: t.as_json() for name, t in timings.items() if t.samples_s},
+        "variants": {name: [*cmds.tool_flags, *flags] for name, flags in variants.items()},
         "median_s": med,
         "ratios": ratios,
         "files_per_s": {name: tree.files / s for name, s in med.items()},
@@ -491,8 +530,8 @@ def pick_single_files(root: Path) -> tuple[Path, Path]:
 def measure_single_file(cmds: Commands, root: Path, runs: int, log: IO[str]) -> dict[str, Any]:
     plain, multus = pick_single_files(root)
     commands: dict[str, list[str]] = {
-        "check_plain": [cmds.tool, "check", str(plain)],
-        "check_multus": [cmds.tool, "check", str(multus)],
+        "check_plain": cmds.check_file(plain),
+        "check_multus": cmds.check_file(multus),
     }
     if cmds.yamllint:
         commands["yamllint_plain"] = cmds.lint(plain)
@@ -613,7 +652,7 @@ def render(results: dict[str, Any]) -> str:
         f"{env['loadavg_end']:.2f} at end; median of {results['repeat']} interleaved rounds"
     )
     lines.append(
-        f"tool: {results['tool']} (convert flags: {flags}); HEAD {env['git_head'][:10]}"
+        f"tool: {' '.join(results['tool'])} (convert flags: {flags}); HEAD {env['git_head'][:10]}"
         + (f", uncommitted changes in {', '.join(env['git_modified'])}" if env["git_modified"] else "")
     )
     lines.append("")
@@ -621,7 +660,7 @@ def render(results: dict[str, Any]) -> str:
         med = size["median_s"]
         base = size["baseline_tree"]
         lines.append(
-            f"== {size['files']:,} files, {size['bytes'] / MIB:.1f} MiB, "
+            f"== {size['files']:,} files, {size['bytes'] / MIB:.2f} MiB, "
             f"{size['files_matching_marker']} files contain {MARKER} "
             f"(generator {Path(size['generator']).name}, affected {AFFECTED}, seed {SEED})"
         )
@@ -638,6 +677,7 @@ def render(results: dict[str, Any]) -> str:
         rows = [
             ("grep", f"grep -rl {MARKER}"),
             ("check", "k8snet-convert convert --check"),
+            *((k, f"  ... --check {' '.join(v)}") for k, v in size.get("variants", {}).items()),
             ("write", "k8snet-convert convert --write"),
             ("naive", "naive ruamel.yaml round-trip" + (" *" if base["sampled"] else "")),
             ("yamllint", "yamllint -d relaxed" + (" *" if base["sampled"] else "")),
@@ -662,7 +702,13 @@ def render(results: dict[str, Any]) -> str:
         )
         lines.append(
             f"   tool peak memory: --check {mem['check']['peak_mib']:.1f} MiB, --write "
-            f"{mem['write']['peak_mib']:.1f} MiB (max of wait4 ru_maxrss and sampled process-tree RSS)"
+            f"{mem['write']['peak_mib']:.1f} MiB (larger of the largest process's ru_maxrss and the "
+            f"process tree's PSS sampled every 20 ms;"
+        )
+        lines.append(
+            f"   the tree's RSS sum, which counts pages shared with forked workers once per process: "
+            f"{mem['check']['tree_rss_peak_kib'] / 1024:.1f} / "
+            f"{mem['write']['tree_rss_peak_kib'] / 1024:.1f} MiB)"
         )
         lines.append("")
     sizes = results["sizes"]
@@ -693,11 +739,11 @@ def render(results: dict[str, Any]) -> str:
                 f"{_num(lint and med[f'check_{kind}'] / lint)}x"
             )
         lines.append("")
-    lines.append(f"   {'target':<58}{'measured':>10}{'limit':>10}  verdict")
+    lines.append(f"   {'target':<56}{'measured':>12}{'limit':>13}  verdict")
     for t in evaluate(results):
         unit = " MiB" if t.unit == "MiB" else "x"
         lines.append(
-            f"   {t.name:<58}{_num(t.measured) + unit:>10}{'<= ' + _num(t.limit) + unit:>10}  {t.verdict}"
+            f"   {t.name:<56}{_num(t.measured) + unit:>12}{'<= ' + _num(t.limit) + unit:>13}  {t.verdict}"
         )
     if sizes[0]["files"] < 10000:
         lines.append("   (the issue states these targets for 10,000 and 100,000 files)")
@@ -752,6 +798,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="trees of at least twice this many files run the naive baselines on a sample this big",
     )
     p.add_argument("--jobs", type=int, default=None, help="pass --jobs N to the tool (default: not passed)")
+    p.add_argument(
+        "--also-jobs",
+        default="1",
+        help="extra convert --check rows with --jobs N, comma-separated ('' for none; default 1)",
+    )
+    p.add_argument("--tool", default=None, help="command to run instead of the installed k8snet-convert")
     p.add_argument("--trees", type=Path, default=None, help="keep generated trees here and reuse them")
     p.add_argument(
         "--own-generator", action="store_true", help="use benchmarks/gen.py even if the shared one exists"
@@ -760,66 +812,92 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.quick:
         args.sizes = "1000"
         args.single_runs = min(args.single_runs, 5)
+    args.also_jobs_list = [int(j) for j in args.also_jobs.split(",") if j.strip()]
     args.size_list = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     if not args.size_list or args.repeat < 1:
         p.error("need at least one size and --repeat >= 1")
     return args
 
 
+def collect(
+    cmds: Commands,
+    base: Path,
+    sizes: Sequence[int],
+    *,
+    repeat: int = 3,
+    naive_sample: int = 10000,
+    single_runs: int = 15,
+    also_jobs: Sequence[int] = (),
+    own_generator: bool = False,
+    log: IO[str] | None = None,
+) -> dict[str, Any]:
+    """Generate (or reuse) the trees under ``base``, measure everything, evaluate the targets."""
+    log = log if log is not None else sys.stderr
+    results: dict[str, Any] = {
+        "environment": environment(),
+        "tool": cmds.tool,
+        "tool_flags": cmds.tool_flags,
+        "yamllint": cmds.yamllint,
+        "repeat": repeat,
+        "targets_spec": {
+            "check_vs_naive": CHECK_VS_NAIVE,
+            "check_vs_grep": CHECK_VS_GREP,
+            "write_vs_check": WRITE_VS_CHECK,
+            "growth_slack": GROWTH_SLACK,
+            "peak_mib": PEAK_MIB,
+            "single_plain_vs_yamllint": SINGLE_PLAIN_VS_YAMLLINT,
+            "single_multus_vs_yamllint": SINGLE_MULTUS_VS_YAMLLINT,
+        },
+        "sizes": [],
+    }
+    if not cmds.naive:
+        log.write("ruamel.yaml is not installed: the naive round-trip is not measured\n")
+    if not cmds.yamllint:
+        log.write("yamllint is not installed: its baselines are not measured\n")
+    trees = []
+    for size in sorted(sizes):
+        log.write(f"generating {size:,} files...\n")
+        trees.append(ensure_tree(base, size, own_generator))
+    for tree in trees:
+        log.write(f"measuring {tree.files:,} files\n")
+        work = base / f"work-{tree.files}"
+        try:
+            results["sizes"].append(measure_size(tree, cmds, work, repeat, naive_sample, log, also_jobs))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    results["single_file"] = measure_single_file(cmds, trees[0].root, single_runs, log)
+    results["environment"]["loadavg_end"] = os.getloadavg()[0]
+    results["targets"] = [asdict(t) | {"verdict": t.verdict} for t in evaluate(results)]
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    log = sys.stderr
     try:
-        cmds = find_commands(args.jobs)
-        results: dict[str, Any] = {
-            "environment": environment(),
-            "tool": cmds.tool,
-            "tool_flags": cmds.tool_flags,
-            "yamllint": cmds.yamllint,
-            "repeat": args.repeat,
-            "targets_spec": {
-                "check_vs_naive": CHECK_VS_NAIVE,
-                "check_vs_grep": CHECK_VS_GREP,
-                "write_vs_check": WRITE_VS_CHECK,
-                "growth_slack": GROWTH_SLACK,
-                "peak_mib": PEAK_MIB,
-                "single_plain_vs_yamllint": SINGLE_PLAIN_VS_YAMLLINT,
-                "single_multus_vs_yamllint": SINGLE_MULTUS_VS_YAMLLINT,
-            },
-            "sizes": [],
-        }
-        if not cmds.naive:
-            log.write("ruamel.yaml is not installed: the naive round-trip is not measured\n")
-        if not cmds.yamllint:
-            log.write("yamllint is not installed: its baselines are not measured\n")
+        cmds = find_commands(args.jobs, args.tool)
         with _trees_dir(args.trees) as base:
-            trees = []
-            for size in args.size_list:
-                log.write(f"generating {size:,} files...\n")
-                trees.append(ensure_tree(base, size, args.own_generator))
-            for tree in trees:
-                log.write(f"measuring {tree.files:,} files\n")
-                work = base / f"work-{tree.files}"
-                try:
-                    results["sizes"].append(
-                        measure_size(tree, cmds, work, args.repeat, args.naive_sample, log)
-                    )
-                finally:
-                    shutil.rmtree(work, ignore_errors=True)
-            results["single_file"] = measure_single_file(cmds, trees[0].root, args.single_runs, log)
-        results["environment"]["loadavg_end"] = os.getloadavg()[0]
-        results["targets"] = [asdict(t) | {"verdict": t.verdict} for t in evaluate(results)]
+            results = collect(
+                cmds,
+                base,
+                args.size_list,
+                repeat=args.repeat,
+                naive_sample=args.naive_sample,
+                single_runs=args.single_runs,
+                also_jobs=args.also_jobs_list,
+                own_generator=args.own_generator,
+            )
     except BenchError as exc:
-        log.write(f"benchmark failed: {exc}\n")
+        sys.stderr.write(f"benchmark failed: {exc}\n")
         return 1
     text = render(results)
     sys.stdout.write(text)
+    sys.stdout.flush()  # the table before the stderr line that names the files
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     json_path = args.out / f"bench-{stamp}.json"
     json_path.write_text(json.dumps(results, indent=2) + "\n")
     (args.out / f"bench-{stamp}.txt").write_text(text)
-    log.write(f"results: {json_path}\n")
+    sys.stderr.write(f"results: {json_path} (and .txt)\n")
     return 0
 
 
