@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .dialects.dra.models import MODELS as DRA_MODELS
 from .dialects.dra.models import CniParameters
-from .model import SelectionElement
+from .model import IPAM_CLAIM_REFERENCE
 
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 DNS_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
@@ -24,6 +24,56 @@ PROVIDER_PATTERN = (
     r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9\/\-._~%!$&'()*+,;=:]+$"
 )
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+class PortMapping(BaseModel):
+    """One ``portMappings`` entry; Multus's PortMapEntry."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+    hostPort: int | None = None
+    containerPort: int | None = None
+    protocol: str | None = None
+    hostIP: str | None = None
+
+
+class Bandwidth(BaseModel):
+    """The ``bandwidth`` object; Multus's BandwidthEntry (integers, bits per second / bits)."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+    ingressRate: int | None = None
+    ingressBurst: int | None = None
+    egressRate: int | None = None
+    egressBurst: int | None = None
+
+
+class SelectionElementSchema(BaseModel):
+    """One element of the ``k8s.v1.cni.cncf.io/networks`` annotation, in canonical key spelling.
+
+    Absent fields and ``[]``/``{}`` are distinct; keys Multus does not know (extension keys, misspellings,
+    ``ipam-claim-reference``) are kept as extra fields so nothing is lost.
+    """
+
+    # The schema of ``model.SelectionElement`` (a plain class, kept off pydantic for start-up time);
+    # tests/test_model.py checks that both accept the same elements.
+
+    model_config = ConfigDict(
+        extra="allow", strict=True, validate_by_alias=True, validate_by_name=False, title="SelectionElement"
+    )
+
+    name: str
+    namespace: str | None = None
+    interface: str | None = None
+    ips: list[str] | None = None
+    mac: str | None = None
+    infiniband_guid: str | None = Field(default=None, alias="infiniband-guid")
+    portMappings: list[PortMapping] | None = None
+    bandwidth: Bandwidth | None = None
+    cni_args: dict[str, Any] | None = Field(default=None, alias="cni-args")
+    default_route: list[str] | None = Field(default=None, alias="default-route")
+    deviceID: str | None = None
+    ipam_claim_reference: str | None = Field(default=None, alias=IPAM_CLAIM_REFERENCE)
 
 
 class _Strict(BaseModel):
@@ -164,7 +214,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "network-entry.kep-3698": NetworkEntry,
     "network-entry.kep-3698-rev2": NetworkEntryRev2,
     "networkattachmentdefinition": NetworkAttachmentDefinition,
-    "selection-element": SelectionElement,
+    "selection-element": SelectionElementSchema,
     "dra-cni-parameters": CniParameters,
     **DRA_MODELS,
 }

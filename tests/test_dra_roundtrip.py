@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from k8snet_convert.context import FileContext
 from k8snet_convert.dialects.dra import to_multus
 from k8snet_convert.manifests.source import decode
-from k8snet_convert.model import Severity
+from k8snet_convert.model import SelectionElement, Severity
 from k8snet_convert.options import Options, Target
 from k8snet_convert.pipeline import FileResult, InputNad, collect_nads, convert_file, load
 
@@ -208,7 +208,12 @@ def test_the_check_sees_a_lost_interface(monkeypatch: pytest.MonkeyPatch) -> Non
 
     def forgetful(self: Any, wl: Any, claims: Any) -> Any:
         elements = original(self, wl, claims)
-        return [e.model_copy(update={"interface": None}) for e in elements] if elements else elements
+        if not elements:
+            return elements
+        return [
+            SelectionElement.model_validate({k: v for k, v in e.canonical().items() if k != "interface"})
+            for e in elements
+        ]
 
     monkeypatch.setattr(to_multus._Reverse, "_elements", forgetful)
     problems = to_multus.roundtrip_problems(ctx, converted)

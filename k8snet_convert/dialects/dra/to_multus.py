@@ -17,7 +17,6 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from pydantic import ValidationError
 from yaml.nodes import MappingNode, Node
 
 from ...context import FileContext
@@ -25,7 +24,7 @@ from ...manifests import render
 from ...manifests.edit import Edit, content_end
 from ...manifests.objects import K8sObject, iter_objects, pod_template
 from ...manifests.yamldoc import Document, get, get_pair, scalar, to_python
-from ...model import SelectionElement, Severity
+from ...model import InvalidElement, SelectionElement, Severity
 from ...namespaces import resolve
 from ...options import Target
 from ..multus.annotation import format_annotation
@@ -120,12 +119,12 @@ class _Reverse:
                 data.update({k: v for k, v in source.embedded.items() if k not in identity})
                 try:
                     element = SelectionElement.model_validate(data)
-                except ValidationError as exc:
+                except InvalidElement as exc:
                     self.ctx.report(
                         "dra-invalid-provenance",
                         Severity.ERROR,
                         f"{source.kind} {source.name}: the recorded parameters are not a selection element: "
-                        f"{exc.errors()[0]['msg']}",
+                        f"{exc}",
                         node=source.obj.node,
                         path=source.obj.path + "metadata.annotations",
                     )

@@ -794,12 +794,8 @@ def _build(
     if fields.get("bandwidth") is not None:
         fields["bandwidth"] = fields["bandwidth"].as_dict()
     known = {key: value for key, value in fields.items() if value is not None}
-    element = SelectionElement.model_validate(known)
-    if struct.extras:
-        # Validating the extras too would let populate_by_name read an unknown key spelled like a Python
-        # field name ("cni_args") as that field, so they go straight into the model's store of extras.
-        assert element.__pydantic_extra__ is not None  # extra="allow"
-        element.__pydantic_extra__.update(struct.extras)
+    # Unknown keys go in as extras, never through the known keys' checks.
+    element = SelectionElement.model_validate(known, extras=struct.extras)
     return ParsedElement(
         element=element,
         namespace=element.namespace or default_namespace,
