@@ -57,7 +57,8 @@ def test_legitimate_anchors_and_aliases_survive_rewriting() -> None:
 def test_deep_nesting_gives_a_result_or_a_clear_error() -> None:
     deep = POD + "extra: " + "[" * 10_000 + "]" * 10_000 + "\n"
     new, errors = convert(deep.encode())
-    assert errors == [] and new is not None  # 10,000 levels: bounded and correct
+    # 10,000 levels: a bounded, correct result, or (PyYAML >= 6.0.4 stops at 1,000 levels) a clear error
+    assert (errors == [] and new is not None) or (new is None and [e[0] for e in errors] == ["too-large"])
     deeper = POD + "extra: " + "[" * 100_000 + "]" * 100_000 + "\n"
     new, errors = convert(deeper.encode())
     assert new is None and errors == [("too-large", 12, 10_008)]

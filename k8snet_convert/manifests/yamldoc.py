@@ -79,6 +79,10 @@ def parse_documents(text: str) -> list[Document]:
         column = mark.column + 1 if mark else 0
         problem = exc.problem or str(exc)
         context = f" ({exc.context})" if exc.context else ""
+        if "nesting depth" in problem:  # PyYAML >= 6.0.4 stops at 1,000 levels itself
+            raise YamlSyntaxError(
+                f"the document is nested too deeply to be read ({problem})", line, column, rule="too-large"
+            ) from None
         raise YamlSyntaxError(f"YAML syntax error: {problem}{context}", line, column) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"YAML error: {exc}", 0, 0) from None
