@@ -5,6 +5,13 @@ IPAM type and ranges, plus the per-attachment parameters, with default routes ma
 native workloads alike; NADs, PodNetworks, attachments and their ConfigMaps are looked up among all the
 inputs (explain only reads, so looking across files changes nothing).
 
+DRA workloads (pod ``spec.resourceClaims`` of the CNI DRA driver) get the same tree with the claim in
+the place of the network: interface (the parameters' ifName) → ResourceClaimTemplate / ResourceClaim →
+the NAD it was made from (when the writer recorded it) → CNI type and chain → IPAM, all read from the
+config the claim itself carries; then the per-attachment fields written into that config, and the
+driver's ``status.devices[].networkData`` (IPs, MAC) when a claim has it. Claims and templates are
+looked up among all the inputs too.
+
 The trees are data (``TreeNode``); ``render_text`` draws them as plain text, ``render_rich`` as a rich
 Tree for terminals, and ``report.mermaid`` as a Mermaid flowchart for pull requests.
 """
@@ -19,6 +26,9 @@ from yaml.nodes import ScalarNode
 
 from . import namespaces
 from .context import FileContext
+from .dialects.dra import CLAIM_KIND, CLAIM_KINDS, TEMPLATE_KIND
+from .dialects.dra import reader as dra_reader
+from .dialects.dra.writer import plugin_chain
 from .dialects.multus import reader as multus_reader
 from .dialects.multus.nad import Nad
 from .dialects.native.profiles import (
@@ -49,7 +59,8 @@ from .rules import get as rule_of
 @dataclass
 class TreeNode:
     label: str
-    kind: str = "note"  # workload, interface, podnetwork, attachment, nad, cni, ipam, params, note
+    # workload, interface, podnetwork, attachment, claim, network, nad, cni, ipam, params, status, note
+    kind: str = "note"
     children: list[TreeNode] = field(default_factory=list)
     marks: list[str] = field(default_factory=list)  # e.g. "default route IPv4"
     # Identity shared between workloads (a NAD, a PodNetwork): diagrams draw such a node once.
@@ -76,6 +87,10 @@ class Inventory:
     podnetworks: dict[str, PodNetworkInfo] = field(default_factory=dict)
     attachments: dict[tuple[str, str], AttachmentInfo] = field(default_factory=dict)
     selections: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # ConfigMap carriers
+    # DRA: the CNI driver's claims and templates by (namespace, kind, name), and every claim object's key
+    # (another driver's too), to tell "not a network" from "not among the inputs".
+    claims: dict[tuple[str, str, str], dra_reader.ClaimSource] = field(default_factory=dict)
+    claim_objects: set[tuple[str, str, str]] = field(default_factory=set)
 
 
 @dataclass
@@ -86,6 +101,7 @@ class _Workload:
     multus: multus_reader.MultusWorkload | None = None
     native: list[NetworkEntry] | None = None
     failed: bool = False  # the Multus annotation does not parse
+    dra: dra_reader.DraWorkload | None = None  # a pod with spec.resourceClaims (of any driver)
 
 
 def explain_paths(inputs: list[str], options: Options) -> Explanation:
@@ -103,7 +119,7 @@ def explain_paths(inputs: list[str], options: Options) -> Explanation:
         if ctx is not None:
             workloads += _collect(ctx, inventory)
     for wl in workloads:
-        if wl.multus is None and wl.native is None and not wl.failed:
+        if wl.multus is None and wl.native is None and not wl.failed and not _dra_networks(wl, inventory):
             outcome.without_networks += 1
             continue
         outcome.trees.append(_workload_tree(wl, inventory))
@@ -115,10 +131,16 @@ def _collect(ctx: FileContext, inventory: Inventory) -> list[_Workload]:
     for nad in multus.nads:
         inventory.nads[nad.key] = nad
     by_node = {id(wl.obj.node): wl for wl in multus.workloads}
+    dra = dra_reader.read_file(ctx)  # its findings are lint's business: explain only draws
+    for source in dra.sources:
+        inventory.claims[(source.namespace, source.kind, source.name)] = source
+    dra_by_node = {id(wl.obj.node): wl for wl in dra.workloads}
     found: list[_Workload] = []
     for doc in ctx.docs:
         for obj in iter_objects(doc):
             namespace = namespaces.resolve(obj.namespace, ctx.options.namespace, ctx.path)[0]
+            if dra_reader.is_dra(obj) and obj.kind in CLAIM_KINDS:
+                inventory.claim_objects.add((namespace, obj.kind, obj.name))
             if obj.kind == PODNETWORK_KIND:
                 info = read_podnetwork(obj)
                 inventory.podnetworks[info.name] = info
@@ -140,6 +162,7 @@ def _collect(ctx: FileContext, inventory: Inventory) -> list[_Workload]:
                     multus=by_node.get(id(obj.node)),
                     native=networks[1] if networks else None,
                     failed=id(obj.node) in multus.failed,
+                    dra=dra_by_node.get(id(obj.node)),
                 )
             )
     return found
@@ -164,7 +187,16 @@ def _workload_tree(wl: _Workload, inventory: Inventory) -> TreeNode:
     namespace = namespaces.resolve(obj.namespace, wl.ctx.options.namespace, wl.ctx.path)[0]
     name = obj.name or obj.generate_name or "(unnamed)"
     line = obj.node.start_mark.line + 1
-    dialects = [d for d, on in (("multus", wl.multus or wl.failed), ("native", wl.native is not None)) if on]
+    claims = _dra_networks(wl, inventory)
+    dialects = [
+        d
+        for d, on in (
+            ("multus", wl.multus or wl.failed),
+            ("native", wl.native is not None),
+            ("dra", bool(claims)),
+        )
+        if on
+    ]
     root = TreeNode(
         f"{obj.kind} {namespace}/{name} ({wl.ctx.display}:{line}, {' + '.join(dialects)})",
         "workload",
@@ -176,6 +208,10 @@ def _workload_tree(wl: _Workload, inventory: Inventory) -> TreeNode:
         _multus_interfaces(root, wl.multus, inventory)
     if wl.native is not None:
         _native_interfaces(root, wl, namespace, inventory)
+    if claims:
+        assert wl.dra is not None
+        # eth0 is drawn once: by the Multus or native part when there is one.
+        _dra_interfaces(root, wl.dra, inventory, primary=wl.multus is None and wl.native is None)
     return root
 
 
@@ -318,8 +354,8 @@ def _nad_node(namespace: str, name: str, inventory: Inventory) -> TreeNode:
     elif nad.config is None or not nad.plugins:
         node.add(TreeNode("spec.config is not a valid CNI config", "cni", key=("cni", *key[1:])))
     else:
-        cni = node.add(_cni_node(nad, key))
-        cni.add(_ipam_node(nad.plugins, key))
+        cni = node.add(_cni_node(nad.plugins, ("cni", *key[1:])))
+        cni.add(_ipam_node(nad.plugins, ("ipam", *key[1:])))
     return node
 
 
@@ -327,8 +363,8 @@ def _nad_node(namespace: str, name: str, inventory: Inventory) -> TreeNode:
 _PLUGIN_DETAILS = ("master", "mode", "bridge", "vlan", "mtu", "deviceID", "resourceName")
 
 
-def _cni_node(nad: Nad, key: tuple[str, ...]) -> TreeNode:
-    plugins = nad.plugins
+def _cni_node(plugins: list[dict[str, Any]], key: tuple[str, ...] | None) -> TreeNode:
+    """The plugin chain of a config: ``key`` shares the node between workloads (None: drawn per tree)."""
     types = [str(p.get("type", "?")) for p in plugins]
     main = plugins[0]
     details = [
@@ -337,17 +373,132 @@ def _cni_node(nad: Nad, key: tuple[str, ...]) -> TreeNode:
     label = f"CNI {types[0]}" if len(types) == 1 else f"CNI chain {' → '.join(types)}"
     if details:
         label += f" ({', '.join(details)})"
-    return TreeNode(label, "cni", key=("cni", *key[1:]))
+    return TreeNode(label, "cni", key=key)
 
 
-def _ipam_node(plugins: list[dict[str, Any]], key: tuple[str, ...]) -> TreeNode:
+def _ipam_node(plugins: list[dict[str, Any]], ipam_key: tuple[str, ...] | None) -> TreeNode:
     ipam = next((p["ipam"] for p in plugins if isinstance(p.get("ipam"), dict) and p["ipam"]), None)
-    ipam_key = ("ipam", *key[1:])
     if ipam is None:
         return TreeNode("IPAM none (addresses are not managed by CNI)", "ipam", key=ipam_key)
     ranges = ipam_ranges(ipam)
     label = f"IPAM {ipam.get('type', '?')}" + (f": {'; '.join(ranges)}" if ranges else "")
     return TreeNode(label, "ipam", key=ipam_key)
+
+
+# -- DRA ----------------------------------------------------------------------------------------------
+
+
+def _claim_ref(claim: dra_reader.PodClaim) -> tuple[str, str] | None:
+    """(kind, name) of what a pod claim entry names, if anything."""
+    if claim.template_name:
+        return TEMPLATE_KIND, claim.template_name
+    if claim.claim_name:
+        return CLAIM_KIND, claim.claim_name
+    return None
+
+
+def _dra_source(
+    wl: dra_reader.DraWorkload, claim: dra_reader.PodClaim, inventory: Inventory
+) -> dra_reader.ClaimSource | None:
+    """The CNI claim or template a pod claim names: in its file (the reader's), else among the inputs."""
+    if claim.source is not None:
+        return claim.source
+    ref = _claim_ref(claim)
+    return inventory.claims.get((wl.namespace, *ref)) if ref is not None else None
+
+
+def _dra_networks(wl: _Workload, inventory: Inventory) -> list[dra_reader.ClaimSource]:
+    """The CNI-driver claims of a workload (a pod that only claims GPUs has no networks to draw)."""
+    if wl.dra is None:
+        return []
+    sources = [_dra_source(wl.dra, claim, inventory) for claim in wl.dra.claims]
+    return [s for s in sources if s is not None and s.requests]
+
+
+def _dra_interfaces(root: TreeNode, wl: dra_reader.DraWorkload, inventory: Inventory, primary: bool) -> None:
+    if primary:
+        # A claim only adds an interface: the cluster network keeps eth0 and every default route.
+        eth0 = root.add(TreeNode(PRIMARY_INTERFACE, "interface", marks=[_route_mark({4, 6})]))
+        eth0.add(TreeNode("the cluster's default network", "podnetwork", key=("default-network",)))
+    for claim in wl.claims:
+        source = _dra_source(wl, claim, inventory)
+        ref = _claim_ref(claim)
+        if source is None:
+            if ref is not None and (wl.namespace, *ref) not in inventory.claim_objects:
+                # It may be a network or a GPU: say so rather than guess.
+                root.add(
+                    TreeNode(
+                        f"claim {claim.name}: {ref[0]} {wl.namespace}/{ref[1]} (not among the inputs: "
+                        "its devices are unknown)"
+                    )
+                )
+            continue  # else another driver's claim, among the inputs: not a network
+        for request in source.requests:
+            root.add(_dra_interface(claim, source, request))
+
+
+def _dra_interface(
+    claim: dra_reader.PodClaim, source: dra_reader.ClaimSource, request: dra_reader.CniRequest
+) -> TreeNode:
+    data = source.network_data(request.name)
+    name = request.if_name or (data.interface_name if data else None)
+    node = TreeNode(name or "(no ifName in the parameters)", "interface")
+    node.add(_dra_claim_node(claim, source, request))
+    if source.embedded:
+        text = ", ".join(
+            f"{k}={json.dumps(v, ensure_ascii=False, sort_keys=True)}" for k, v in source.embedded.items()
+        )
+        node.add(TreeNode(f"parameters (written into the CNI config): {text}", "params"))
+    if data is not None:
+        node.add(_status_node(source, data))
+    return node
+
+
+def _dra_claim_node(
+    claim: dra_reader.PodClaim, source: dra_reader.ClaimSource, request: dra_reader.CniRequest
+) -> TreeNode:
+    details = []
+    if claim.name != source.name:
+        details.append(f"claim {claim.name}")
+    if request.name != source.name or len(source.requests) > 1:
+        details.append(f"request {request.name}")
+    details.append(f"device class {request.device_class}" if request.device_class else "no device class")
+    # Keyed per request: pods sharing a template share its node (and the config below it) in diagrams.
+    node = TreeNode(
+        f"{source.kind} {source.namespace}/{source.name} ({', '.join(details)})",
+        "claim",
+        key=("claim", source.namespace, source.kind, source.name, request.name),
+    )
+    if source.nad is not None:
+        # Not the NAD's own node (key): the claim's copy of the config is what applies, and it may differ.
+        network = node.add(
+            TreeNode(f"NAD {source.nad[0]}/{source.nad[1]} (the claim embeds its config)", "nad")
+        )
+    elif request.network_name is not None:
+        network = node.add(TreeNode(f"network {request.network_name} (no NAD recorded)", "network"))
+    else:
+        network = node.add(TreeNode("a CNI config without a name (no NAD recorded)", "network"))
+    if request.config is None:
+        network.add(TreeNode("the parameters hold no CNI config: run k8snet-convert lint for details"))
+        return node
+    plugins = plugin_chain(request.config)
+    if not plugins:
+        network.add(TreeNode("the config is not a valid CNI config", "cni"))
+        return node
+    network.add(_cni_node(plugins, None)).add(_ipam_node(plugins, None))
+    return node
+
+
+def _status_node(source: dra_reader.ClaimSource, data: dra_reader.NetworkData) -> TreeNode:
+    """``status.devices[].networkData``: what the driver configured, when the claim carries it."""
+    parts = [f"interface {data.interface_name}"] if data.interface_name else []
+    if data.ips:
+        parts.append(f"IPs {', '.join(data.ips)}")
+    if data.hardware_address:
+        parts.append(f"MAC {data.hardware_address}")
+    ready = next((s.ready for s in source.status if s.network is data), None)
+    state = {True: " (Ready)", False: " (not Ready)", None: ""}[ready]
+    return TreeNode(f"status: {', '.join(parts) or 'no network data'}{state}", "status")
 
 
 def ipam_ranges(ipam: dict[str, Any]) -> list[str]:
@@ -414,6 +565,9 @@ _STYLE = {
     "interface": "bold cyan",
     "nad": "magenta",
     "podnetwork": "blue",
+    "claim": "blue",
+    "network": "magenta",
+    "status": "green",
     "note": "yellow",
 }
 

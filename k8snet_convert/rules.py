@@ -432,6 +432,36 @@ _RULES: tuple[Rule, ...] = (
         """config[].requests must name requests of the same claim; the driver would never apply this
         config.""",
     ),
+    _rule(
+        "dra-claim-not-found",
+        INFO,
+        _CHECK,
+        "A pod claims a ResourceClaimTemplate or ResourceClaim that is not in the file",
+        """The pod's spec.resourceClaims entry names a template or claim the file does not hold, so the
+        devices it allocates, and any network interface they add (their ifName against the pod's other
+        interfaces), are not checked. Normal when the claim lives elsewhere; keep network templates next
+        to the workloads that use them to have them checked.""",
+    ),
+    _rule(
+        "dra-no-device-class",
+        WARN,
+        _CHECK,
+        "A CNI DRA request names no DeviceClass",
+        """A request allocates its device from a DeviceClass (deviceClassName, under exactly: in v1 and
+        v1beta2); without one the API server rejects the claim or the scheduler finds no device. Name a
+        DeviceClass that selects the CNI driver's devices (device.driver ==
+        "cni.dra.networking.x-k8s.io").""",
+    ),
+    _rule(
+        "dra-status-interface-mismatch",
+        WARN,
+        _CHECK,
+        "A claim's status reports another interface name than its parameters ask for",
+        """status.devices[].networkData.interfaceName, written by the driver when it configured the
+        device, differs from the ifName of the claim's CNI parameters: the claim was edited after
+        allocation, or the status is stale. Check the running pod; manifests in version control should
+        not carry status at all.""",
+    ),
     # -- kustomize ----------------------------------------------------------------------------------
     _rule(
         "kustomize-patch-unsupported",

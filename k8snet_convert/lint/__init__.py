@@ -4,7 +4,7 @@ Each dialect contributes one checker, ``check(ctx, result)``, run on every file 
 report through ``ctx.report`` and record cross-file facts (NADs defined and used) on the FileResult;
 the cross-file checks run once all files are read, then suppression comments are applied per file.
 
-To add a dialect (DRA next), write ``lint/<dialect>.py`` with a ``check`` function and append it to
+To add a dialect, write ``lint/<dialect>.py`` with a ``check`` function and append it to
 ``CHECKERS`` below; nothing else changes.
 """
 
@@ -19,13 +19,13 @@ from ..context import FileContext
 from ..findings import Finding, Severity
 from ..options import Options
 from ..results import FileResult, cross_file_findings
-from . import multus, native
+from . import dra, multus, native
 from .source import load, read_inputs, symlink_findings
 
 Checker = Callable[[FileContext, FileResult], None]
 
-# The seam for more dialects: a DRA checker (ResourceClaimTemplates of the CNI DRA driver) goes here.
-CHECKERS: tuple[Checker, ...] = (multus.check, native.check)
+# The seam for more dialects; dra: claims and templates of the CNI DRA driver and pod resourceClaims.
+CHECKERS: tuple[Checker, ...] = (multus.check, native.check, dra.check)
 
 EXIT_OK = 0
 EXIT_FOUND = 1

@@ -22,7 +22,9 @@ __all__ = ["load", "load_unmarked", "may_matter", "read_inputs", "symlink_findin
 
 
 def may_matter(data: bytes) -> bool:
-    return prefilter.may_contain_networking(data) or b"networks" in data
+    """Files lint reads: the pre-filter's markers, plus native pods (``networks``) and DRA pods
+    (``resourceClaims``), which carry no marker of their own."""
+    return prefilter.may_contain_networking(data) or b"networks" in data or b"resourceClaims" in data
 
 
 def read_inputs(

@@ -1,7 +1,7 @@
 """Explain trees as a Mermaid flowchart, for pull requests and the markdown report.
 
-Nodes with a shared identity (a NAD, a PodNetwork, their CNI and IPAM) are drawn once, so the diagram
-shows which workloads share a network.
+Nodes with a shared identity (a NAD, a PodNetwork, their CNI and IPAM; a DRA claim template's request
+with the config under it) are drawn once, so the diagram shows which workloads share a network.
 """
 
 from __future__ import annotations
@@ -15,9 +15,12 @@ _SHAPES = {
     "podnetwork": ('[["', '"]]'),
     "attachment": ('[["', '"]]'),
     "nad": ('[["', '"]]'),
+    "network": ('[["', '"]]'),
+    "claim": ('[("', '")]'),  # a cylinder: the claim holds the config
     "cni": ('[/"', '"/]'),
     "ipam": ('[/"', '"/]'),
     "params": ('>"', '"]'),
+    "status": ('("', '")'),
 }
 
 
