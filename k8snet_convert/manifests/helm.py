@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -12,10 +13,16 @@ HINT = "run k8snet-convert on the output of `helm template` instead"
 
 
 def chart_root(path: Path) -> Path | None:
-    for folder in path.resolve().parents:
-        if (folder / "Chart.yaml").is_file():
-            return folder
-    return None
+    return _chart_root_of(str(path.resolve().parent))
+
+
+@lru_cache(maxsize=8192)
+def _chart_root_of(folder: str) -> Path | None:
+    """The nearest folder at or above ``folder`` with a Chart.yaml (cached: one walk per folder)."""
+    current = Path(folder)
+    if (current / "Chart.yaml").is_file():
+        return current
+    return None if current.parent == current else _chart_root_of(str(current.parent))
 
 
 def template_reason(path: Path | None) -> str | None:

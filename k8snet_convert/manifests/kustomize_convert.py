@@ -42,7 +42,7 @@ from ..dialects.multus.reader import DEFAULT_NETWORK_KEY, NETWORKS_KEY
 from ..dialects.native.profiles import ATTACHMENT_KIND, PARAMS_ANNOTATION, PODNETWORK_KIND
 from ..errors import ConvertError
 from ..model import Finding, Severity
-from ..options import Options, Target
+from ..options import AttachmentParams, Options, Target
 from . import render
 from .edit import Editor, content_end
 from .kustomize import (
@@ -1187,18 +1187,23 @@ def _builds_native_objects(path: Path, options: Options) -> bool:
         return False
     if not prefilter.may_contain_networking(data):
         return False
-    converted = convert_file(str(path), path, data, options)
     wanted = {PODNETWORK_KIND, ATTACHMENT_KIND, NAD_KIND}
-    for text in (converted.new, data):
-        if text is None:
-            continue
-        try:
-            documents = parse_documents(decode(text).text)
-        except ConvertError:
-            continue
-        if any(obj.kind in wanted for doc in documents for obj in iter_objects(doc)):
-            return True
-    return False
+    if _holds_kinds(data, wanted):
+        return True
+    # Only a workload with per-attachment parameters makes objects (a PodNetworkAttachment): that takes
+    # the conversion itself, so it is done last and only for files that may hold such a workload.
+    if b"cni.cncf.io" not in data or options.attachment_params is not AttachmentParams.CONFIGMAP:
+        return False
+    converted = convert_file(str(path), path, data, options)
+    return converted.new is not None and _holds_kinds(converted.new, wanted)
+
+
+def _holds_kinds(data: bytes, kinds: set[str]) -> bool:
+    try:
+        documents = parse_documents(decode(data).text)
+    except ConvertError:
+        return False
+    return any(obj.kind in kinds for doc in documents for obj in iter_objects(doc))
 
 
 def needs_namespace_config(kustomization: Path, options: Options) -> bool:
