@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections import deque
@@ -115,7 +116,10 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     out = stdout if stdout is not None else sys.stdout
     outcome = RunResult()
     links: list[Path] = []
-    entries = list(files.discover(inputs, options.exclude, links))
+    # Streamed, not listed: on a 100,000-file tree the list of paths alone is tens of MiB.
+    stream = files.discover(inputs, options.exclude, links)
+    head = list(itertools.islice(stream, 2))
+    entries = itertools.chain(head, stream)
     outcome.findings.extend(symlink_findings(links))
     cross = options.inject_resources or options.to is Target.DRA
     run_nads = None
@@ -123,9 +127,10 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
         from .pipeline import collect_nads
 
         run_nads = collect_nads(_read(inputs, options), options)
-    many = len(entries) > 1
+    many = len(head) > 1
     jobs = _jobs(options)
-    progress = _Progress.start(len(entries), options)
+    progress = _Progress.start(options)
+    candidates = 0
     pending: deque[Future[FileResult] | FileResult] = deque()
     pool: ProcessPoolExecutor | None = None
 
@@ -150,7 +155,7 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
                 continue
             if not needs_parsing(path, data, options.to is Target.MULTUS):
                 pending.append(FileResult(display, path, data))
-            elif jobs > 1 and (pool is not None or len(entries) >= POOL_THRESHOLD):
+            elif jobs > 1 and (candidates := candidates + 1) > POOL_THRESHOLD:
                 if pool is None:
                     from concurrent.futures import ProcessPoolExecutor
 
@@ -212,40 +217,51 @@ def _record(outcome: RunResult, result: FileResult) -> None:
 
 
 class _Progress:
-    """A rich progress bar on stderr for long runs on a terminal; otherwise nothing."""
+    """A rich progress line on stderr for long runs on a terminal; otherwise nothing.
 
-    def __init__(self, bar: Any, task: Any) -> None:
-        self.bar = bar
-        self.task = task
-        self.converted = 0
-        self.findings = 0
+    The number of files is not known in advance (the tree is walked as it is converted), so the bar
+    appears once a run has scanned enough files to be worth watching.
+    """
+
+    SHOW_AFTER = 200  # files
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+        self.task: Any = None
+        self.scanned = self.converted = self.findings = 0
 
     @classmethod
-    def start(cls, total: int, options: Options) -> _Progress:
-        if options.quiet or total < 200 or not sys.stderr.isatty():
-            return cls(None, None)
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        bar = Progress(
-            TextColumn("scanning"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[converted]} to convert, {task.fields[findings]} findings"),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        bar.start()
-        return cls(bar, bar.add_task("files", total=total, converted=0, findings=0))
+    def start(cls, options: Options) -> _Progress:
+        return cls(not options.quiet and sys.stderr.isatty())
 
     def advance(self, result: FileResult | None) -> None:
-        if self.bar is None:
+        if not self.enabled:
             return
+        self.scanned += 1
         if result is not None:
             self.converted += result.changed
             self.findings += len(result.findings)
-        self.bar.update(self.task, advance=1, converted=self.converted, findings=self.findings)
+        if self.bar is None and self.scanned >= self.SHOW_AFTER:
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(
+                SpinnerColumn(),
+                TextColumn(
+                    "{task.completed} files scanned, {task.fields[converted]} to convert, "
+                    "{task.fields[findings]} findings"
+                ),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("files", total=None, converted=0, findings=0)
+        if self.bar is not None:
+            self.bar.update(
+                self.task, completed=self.scanned, converted=self.converted, findings=self.findings
+            )
 
     def stop(self) -> None:
         if self.bar is not None:
