@@ -15,6 +15,13 @@ EXTENSIONS = (".yaml", ".yml", ".json")
 EXTENSIONLESS = ("Kustomization",)  # kustomize's third file name
 
 
+def lexical(path: Path) -> Path:
+    """An absolute, normalised path without asking the file system (``resolve`` costs a syscall per
+    component: on a 10,000-file tree that was a fifth of the run). Symbolic links are not followed
+    while walking, so the two agree for every path the tool reaches."""
+    return Path(os.path.normpath(os.path.abspath(path)))
+
+
 def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
     text = path.as_posix()
     return any(

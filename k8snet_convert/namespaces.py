@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from .files import lexical
 from .results import KUSTOMIZATION_NAMES
 
 __all__ = ["KUSTOMIZATION_NAMES", "kustomization_namespace", "resolve"]
@@ -38,7 +39,7 @@ def resolve(given: str | None, flag: str | None, file: Path | None) -> tuple[str
     if flag:
         return flag, "flag"
     if file is not None:
-        found = kustomization_namespace(file.resolve().parent)
+        found = kustomization_namespace(lexical(file).parent)
         if found:
             return found[0], "kustomization"
     return "default", "default"

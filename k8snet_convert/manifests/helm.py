@@ -7,13 +7,14 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from ..files import lexical
 from ..model import Finding, Severity
 
 HINT = "run k8snet-convert on the output of `helm template` instead"
 
 
 def chart_root(path: Path) -> Path | None:
-    return _chart_root_of(str(path.resolve().parent))
+    return _chart_root_of(str(lexical(path).parent))
 
 
 @lru_cache(maxsize=8192)
@@ -33,7 +34,7 @@ def template_reason(path: Path | None) -> str | None:
     if root is None:
         return None
     try:
-        relative = path.resolve().relative_to(root)
+        relative = lexical(path).relative_to(root)
     except ValueError:
         return None
     if relative.parts and relative.parts[0] == "templates":

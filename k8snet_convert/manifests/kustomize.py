@@ -21,6 +21,7 @@ from typing import Any
 from yaml.nodes import SequenceNode
 
 from ..errors import ConvertError
+from ..files import lexical
 from ..namespaces import KUSTOMIZATION_NAMES
 from .objects import iter_objects
 from .source import decode
@@ -74,11 +75,11 @@ def patch_files(kustomization: Path) -> frozenset[Path]:
     found: set[Path] = set()
     for item in data.get("patchesStrategicMerge") or []:
         if isinstance(item, str) and "\n" not in item:
-            found.add((base / item).resolve())
+            found.add(lexical(base / item))
     for key in ("patches", "patchesJson6902"):
         for item in data.get(key) or []:
             if isinstance(item, dict) and isinstance(item.get("path"), str):
-                found.add((base / item["path"]).resolve())
+                found.add(lexical(base / item["path"]))
     return frozenset(found)
 
 
@@ -93,7 +94,7 @@ def kustomizations_above(folder: Path) -> list[Path]:
 
 
 def is_patch_file(path: Path) -> bool:
-    resolved = path.resolve()
+    resolved = lexical(path)
     return any(resolved in patch_files(k) for k in kustomizations_above(resolved.parent))
 
 
@@ -143,7 +144,7 @@ def json6902_targets(patch_file: Path) -> list[PatchTarget]:
     ``patches:`` entries carry their own ``target:``; legacy ``patchesJson6902:`` entries require one.
     A reference without a target (a strategic-merge use) gives a target with no kind.
     """
-    resolved = patch_file.resolve()
+    resolved = lexical(patch_file)
     found: list[PatchTarget] = []
     for kustomization in kustomizations_above(resolved.parent):
         data = _load(kustomization)
@@ -151,7 +152,7 @@ def json6902_targets(patch_file: Path) -> list[PatchTarget]:
             for item in data.get(key) or []:
                 if not isinstance(item, dict) or not isinstance(item.get("path"), str):
                     continue
-                if (kustomization.parent / item["path"]).resolve() == resolved:
+                if lexical(kustomization.parent / item["path"]) == resolved:
                     found.append(PatchTarget.from_data(item.get("target"), kustomization))
     return found
 
@@ -176,7 +177,7 @@ def _resources(kustomization: Path) -> Iterator[tuple[Path, str | None]]:
     ``namespace:`` on the way wins.
     """
     seen: set[Path] = set()
-    stack: list[tuple[Path, str | None]] = [(kustomization.resolve(), None)]
+    stack: list[tuple[Path, str | None]] = [(lexical(kustomization), None)]
     while stack:
         current, outer = stack.pop()
         if current in seen:
@@ -189,7 +190,7 @@ def _resources(kustomization: Path) -> Iterator[tuple[Path, str | None]]:
             for item in data.get(key) or []:
                 if not isinstance(item, str):
                     continue
-                target = (current.parent / item).resolve()
+                target = lexical(current.parent / item)
                 if target.is_dir():
                     inner = kustomization_in(target)
                     if inner is not None:

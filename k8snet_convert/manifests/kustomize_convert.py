@@ -41,6 +41,7 @@ from ..dialects.multus.nad import NAD_KIND
 from ..dialects.multus.reader import DEFAULT_NETWORK_KEY, NETWORKS_KEY
 from ..dialects.native.profiles import ATTACHMENT_KIND, PARAMS_ANNOTATION, PODNETWORK_KIND
 from ..errors import ConvertError
+from ..files import lexical
 from ..model import Finding, Severity
 from ..options import AttachmentParams, Options, Target
 from . import render
@@ -1227,7 +1228,7 @@ def _references(root: MappingNode, key: str, folder: Path, file: Path) -> bool:
     if not isinstance(items, SequenceNode):
         return False
     return any(
-        isinstance(v, ScalarNode) and (folder / str(v.value)).resolve() == file.resolve() for v in items.value
+        isinstance(v, ScalarNode) and lexical(folder / str(v.value)) == lexical(file) for v in items.value
     )
 
 

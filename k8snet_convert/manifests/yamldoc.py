@@ -90,9 +90,10 @@ def parse_documents(text: str) -> list[Document]:
         raise YamlSyntaxError(
             "the document is nested too deeply to be read", 0, 0, rule="too-large"
         ) from None
-    for root in roots:
-        if root is not None:
-            _check_expansion(root)
+    if "*" in text:  # without an alias nothing can expand: the common case skips the count
+        for root in roots:
+            if root is not None:
+                _check_expansion(root)
     return [Document(i, root) for i, root in enumerate(roots) if root is not None]
 
 
