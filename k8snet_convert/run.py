@@ -159,7 +159,9 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
                 if pool is None:
                     from concurrent.futures import ProcessPoolExecutor
 
-                    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context())
+                    pool = ProcessPoolExecutor(
+                        max_workers=jobs, mp_context=_fork_context(), initializer=_die_with_parent
+                    )
                 pending.append(pool.submit(_convert, display, path, data, options, run_nads))
             else:
                 pending.append(_convert(display, path, data, options, run_nads))
@@ -183,6 +185,17 @@ def _write_failed(display: str, exc: OSError) -> Finding:
         file=display,
         hint="check the folder's permissions and free space, then run again",
     )
+
+
+def _die_with_parent() -> None:
+    """Workers end when the run is killed (SIGKILL leaves them waiting on their queue forever)."""
+    if sys.platform.startswith("linux"):
+        import contextlib
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _fork_context() -> multiprocessing.context.BaseContext:

@@ -47,6 +47,9 @@ def test_sigkill_leaves_every_file_old_or_new(tmp_path: Path) -> None:
         time.sleep(0.002)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    time.sleep(0.5)  # workers die with their parent (PR_SET_PDEATHSIG): none may keep running
+    survivors = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True, check=False)
+    assert survivors.stdout.strip() == "", f"worker processes outlived the killed run: {survivors.stdout}"
 
     old = new = 0
     for path, data in originals.items():
