@@ -101,19 +101,7 @@ CASES = [
     pytest.param(
         mode,
         overlay,
-        marks=[
-            *(
-                [
-                    pytest.mark.xfail(
-                        reason="selection.json of a ConfigMap carrier holds the element's namespace, which "
-                        "kustomize's namespace transformer cannot rewrite inside a JSON string (writer)",
-                        strict=True,
-                    )
-                ]
-                if (mode, overlay) == (AttachmentParams.CONFIGMAP, "overlays/namespace")
-                else []
-            ),
-        ],
+        marks=[],
         id=f"{mode}-{overlay.rsplit('/', 1)[-1]}",
     )
     for mode in (AttachmentParams.CONFIGMAP, AttachmentParams.ANNOTATION)

@@ -511,8 +511,12 @@ class _WorkloadConversion:
         wl, opts = self.wl, self.ctx.options
         name = att.attachment_name
         selection = att.parsed.element.canonical()
-        selection["namespace"] = att.parsed.namespace
-        ordered = {"name": selection.pop("name"), "namespace": selection.pop("namespace"), **selection}
+        # The namespace only when the element names one: an unnamed one is the pod's, whatever namespace
+        # the pod ends up in (a kustomize overlay's namespace: cannot reach inside this JSON string).
+        # default-network's unnamed namespace is --multus-namespace, not the pod's: always written.
+        if att.primary and "namespace" not in selection:
+            selection = {"name": selection.pop("name"), "namespace": att.parsed.namespace, **selection}
+        ordered = selection
         return [
             {
                 "apiVersion": opts.pod_api_version,
