@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import importlib.util
 import json
 import math
@@ -75,26 +76,26 @@ class BenchError(Exception):
 class Run:
     seconds: float
     returncode: int
-    maxrss_kib: int  # wait4 ru_maxrss: largest single process among it and its waited-for children
 
 
 def run_timed(
-    argv: Sequence[str], stdout: Path | None = None, stderr: Path | None = None, cwd: Path | None = None
+    argv: Sequence[str],
+    stdout: Path | None = None,
+    stderr: Path | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> Run:
-    """Run ``argv`` to completion; wall time from spawn to reap, exit code and peak RSS.
-
-    os.wait4 gives the rusage of exactly this child, so concurrent runs of other commands on the
-    machine (or earlier children of the harness) cannot leak into the memory figure.
-    """
+    """Run ``argv`` to completion: wall time from spawn to exit, and the exit code."""
     with contextlib.ExitStack() as stack:
         out: IO[bytes] | int = stack.enter_context(stdout.open("wb")) if stdout else subprocess.DEVNULL
         err: IO[bytes] | int = stack.enter_context(stderr.open("wb")) if stderr else subprocess.DEVNULL
         start = time.perf_counter()
-        proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=cwd)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.Popen(
+            list(argv), stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=cwd, env=env
+        )
+        proc.wait()
         seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: stop Popen from reaping again
-    return Run(seconds, proc.returncode, usage.ru_maxrss)
+    return Run(seconds, proc.returncode)
 
 
 def _proc_kib(path: str, key: str) -> int:
@@ -114,7 +115,7 @@ def _memory_kib(pid: int) -> tuple[int, int]:
     return _proc_kib(f"/proc/{pid}/status", "VmRSS:"), _proc_kib(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
-def tree_memory_kib(root_pid: int) -> tuple[int, int]:
+def tree_memory_kib(root_pid: int, include_root: bool = True) -> tuple[int, int]:
     """Summed (RSS, PSS) of a process and all its descendants now ((0, 0) where /proc is absent)."""
     # /proc/PID/task/TID/children needs CONFIG_PROC_CHILDREN, absent on this machine's kernel:
     # build the parent map from /proc/*/stat instead.
@@ -134,7 +135,7 @@ def tree_memory_kib(root_pid: int) -> tuple[int, int]:
             continue
         children.setdefault(ppid, []).append(int(entry.name))
     rss_total = pss_total = 0
-    stack = [root_pid]
+    stack = [root_pid] if include_root else list(children.get(root_pid, ()))
     while stack:
         pid = stack.pop()
         rss, pss = _memory_kib(pid)
@@ -144,10 +145,24 @@ def tree_memory_kib(root_pid: int) -> tuple[int, int]:
     return rss_total, pss_total
 
 
+# Run as ``python -c _LAUNCHER OUT ARGV...``: starts ARGV, waits, writes its ru_maxrss to OUT.
+# On Linux a child's ru_maxrss starts at the high-water mark of the process it was forked from, so
+# spawned straight from this harness (60+ MiB of file lists) every command would "use" at least that
+# much; spawned from this small launcher the floor is the launcher's ~10 MiB.
+_LAUNCHER = """
+import os, sys
+pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status) & 0xFF)
+"""
+
+
 @dataclass
 class MemoryRun:
     returncode: int
-    maxrss_kib: int  # largest single process (wait4)
+    maxrss_kib: int  # largest single process of the command's tree (wait4 in the launcher)
     # Sampled sums over the process tree, for worker pools. Forked workers share the parent's pages,
     # which RSS counts once per process: the RSS sum overstates, PSS (shared pages split among their
     # sharers) is the memory the run really occupies.
@@ -159,34 +174,50 @@ class MemoryRun:
         """The figure for the target: the larger of the largest process and the tree's PSS."""
         return max(self.maxrss_kib, self.tree_pss_peak_kib) / 1024
 
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self) | {"peak_mib": self.peak_mib}
 
-def run_memory(argv: Sequence[str], stderr: Path | None = None, interval: float = 0.02) -> MemoryRun:
-    """An untimed run that samples the whole process tree's memory.
+
+def run_memory(
+    argv: Sequence[str],
+    stderr: Path | None = None,
+    interval: float = 0.02,
+    env: dict[str, str] | None = None,
+) -> MemoryRun:
+    """An untimed run that measures the command's peak memory, worker processes included.
 
     ru_maxrss is the largest *single* process; a tool with worker processes needs the sum. Sampling
     costs CPU, so it happens in its own run and never in a timed one.
     """
-    with contextlib.ExitStack() as stack:
-        err: IO[bytes] | int = stack.enter_context(stderr.open("wb")) if stderr else subprocess.DEVNULL
-        proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
-        done = threading.Event()
-        peak = [0, 0]
+    fd, maxrss_file = tempfile.mkstemp(prefix="k8snet-bench-maxrss-")
+    os.close(fd)
+    try:
+        with contextlib.ExitStack() as stack:
+            err: IO[bytes] | int = stack.enter_context(stderr.open("wb")) if stderr else subprocess.DEVNULL
+            launcher = [sys.executable, "-c", _LAUNCHER, maxrss_file, *argv]
+            proc = subprocess.Popen(
+                launcher, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=env
+            )
+            done = threading.Event()
+            peak = [0, 0]
 
-        def sample() -> None:
-            while True:
-                rss, pss = tree_memory_kib(proc.pid)
-                peak[0] = max(peak[0], rss)
-                peak[1] = max(peak[1], pss)
-                if done.wait(interval):
-                    return
+            def sample() -> None:
+                while True:
+                    rss, pss = tree_memory_kib(proc.pid, include_root=False)
+                    peak[0] = max(peak[0], rss)
+                    peak[1] = max(peak[1], pss)
+                    if done.wait(interval):
+                        return
 
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        done.set()
-        sampler.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return MemoryRun(proc.returncode, usage.ru_maxrss, peak[0], peak[1])
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+            proc.wait()
+            done.set()
+            sampler.join()
+        text = Path(maxrss_file).read_text().strip()
+    finally:
+        os.unlink(maxrss_file)
+    return MemoryRun(proc.returncode, int(text) if text else 0, peak[0], peak[1])
 
 
 @dataclass
@@ -195,13 +226,11 @@ class Timing:
 
     samples_s: list[float] = field(default_factory=list)
     returncodes: list[int] = field(default_factory=list)
-    maxrss_kib: list[int] = field(default_factory=list)
     scale: float = 1.0  # >1 when measured on a sample of the tree and scaled up
 
     def add(self, run: Run) -> None:
         self.samples_s.append(run.seconds)
         self.returncodes.append(run.returncode)
-        self.maxrss_kib.append(run.maxrss_kib)
 
     @property
     def median_s(self) -> float:
@@ -313,6 +342,7 @@ class Commands:
     grep: str | None
     yamllint: str | None
     naive: bool  # ruamel.yaml importable
+    env: dict[str, str] | None = None  # for every command: PYTHONPATH of a --snapshot
 
     def check(self, root: Path, flags: Sequence[str] | None = None) -> list[str]:
         return [*self.tool, "convert", str(root), "--check", *(self.tool_flags if flags is None else flags)]
@@ -386,125 +416,124 @@ def tool_summary(stderr: Path) -> dict[str, int | None]:
 # Measuring one tree size
 
 
-def measure_size(
-    tree: Tree,
-    cmds: Commands,
-    work: Path,
-    repeat: int,
-    naive_sample: int,
-    log: IO[str],
-    also_jobs: Sequence[int] = (),
-) -> dict[str, Any]:
-    """All timings of one tree, in ``repeat`` interleaved rounds; medians, ratios and memory.
+class SizeBench:
+    """One tree: prepared once, then measured one round at a time, then summed up.
 
+    Rounds of all sizes are interleaved by the caller, so that the growth from one size to the next
+    compares runs made under the same load of the shared machine, not ten minutes apart.
     ``also_jobs``: extra ``convert --check --jobs N`` rows, to see what the worker pool buys here.
     """
-    work.mkdir(parents=True, exist_ok=True)
-    check_err = work / "check.stderr"
-    write_err = work / "write.stderr"
-    copy = work / "write-copy"
 
-    # Baselines that parse every file are linear and slow (16 s per 10,000 files for ruamel): on big
-    # trees they run over a regular sample and are scaled by bytes, which is what parsing costs.
-    every = max(1, tree.files // naive_sample) if naive_sample > 0 else 1
-    base_tree = sample_tree(tree, work / "sample", every) if every > 1 else tree
-    scale = tree.bytes / base_tree.bytes if every > 1 else 1.0
+    def __init__(
+        self, tree: Tree, cmds: Commands, work: Path, naive_sample: int, also_jobs: Sequence[int] = ()
+    ) -> None:
+        self.tree = tree
+        self.cmds = cmds
+        self.work = work
+        self.check_err = work / "check.stderr"
+        self.write_err = work / "write.stderr"
+        self.copy = work / "write-copy"
+        work.mkdir(parents=True, exist_ok=True)
 
-    # Warm-up (untimed): page cache, .pyc files, and proof that every command works on this tree.
-    marker_files: int | None = None
-    if cmds.grep:
-        grep_out = work / "grep.stdout"
-        run_timed(cmds.grep_rl(tree.root), stdout=grep_out)
-        marker_files = len(grep_out.read_text().splitlines())
-    warm = run_timed(cmds.check(tree.root), stderr=check_err)
-    _require_tool_ok(warm.returncode, cmds.check(tree.root), check_err)
-    check_summary = tool_summary(check_err)
+        # Baselines that parse every file are linear and slow (~5 s per 1,000 files for ruamel here):
+        # on big trees they run over a regular sample and are scaled by bytes, which parsing costs.
+        self.every = max(1, tree.files // naive_sample) if naive_sample > 0 else 1
+        self.base_tree = sample_tree(tree, work / "sample", self.every) if self.every > 1 else tree
+        self.scale = tree.bytes / self.base_tree.bytes if self.every > 1 else 1.0
 
-    variants = {f"check_jobs{j}": ["--jobs", str(j)] for j in also_jobs}
-    names = ("grep", "check", *variants, "write", "naive", "yamllint")
-    timings = {name: Timing() for name in names}
-    timings["naive"].scale = timings["yamllint"].scale = scale
-    for round_i in range(repeat):
-        log.write(f"  {tree.files:,} files: round {round_i + 1}/{repeat}\n")
-        log.flush()
+        # Warm-up (untimed): page cache, .pyc files, and proof that every command works on this tree.
+        self.marker_files: int | None = None
         if cmds.grep:
-            timings["grep"].add(run_timed(cmds.grep_rl(tree.root)))
-        run = run_timed(cmds.check(tree.root), stderr=check_err)
-        _require_tool_ok(run.returncode, cmds.check(tree.root), check_err)
-        timings["check"].add(run)
-        for name, flags in variants.items():
-            run = run_timed(cmds.check(tree.root, flags), stderr=check_err)
-            _require_tool_ok(run.returncode, cmds.check(tree.root, flags), check_err)
+            grep_out = work / "grep.stdout"
+            run_timed(cmds.grep_rl(tree.root), stdout=grep_out, env=cmds.env)
+            self.marker_files = len(grep_out.read_text().splitlines())
+        warm = run_timed(cmds.check(tree.root), stderr=self.check_err, env=cmds.env)
+        _require_tool_ok(warm.returncode, cmds.check(tree.root), self.check_err)
+        self.check_exit = warm.returncode
+        self.check_summary = tool_summary(self.check_err)
+
+        self.variants = {f"check_jobs{j}": ["--jobs", str(j)] for j in also_jobs}
+        names = ("grep", "check", *self.variants, "write", "naive", "yamllint")
+        self.timings = {name: Timing() for name in names}
+        self.timings["naive"].scale = self.timings["yamllint"].scale = self.scale
+
+    def round(self) -> None:
+        cmds, tree, timings = self.cmds, self.tree, self.timings
+        if cmds.grep:
+            timings["grep"].add(run_timed(cmds.grep_rl(tree.root), env=cmds.env))
+        for name, flags in (("check", None), *self.variants.items()):
+            argv = cmds.check(tree.root, flags)
+            run = run_timed(argv, stderr=self.check_err, env=cmds.env)
+            _require_tool_ok(run.returncode, argv, self.check_err)
             timings[name].add(run)
-        fresh_copy(tree.root, copy)
-        run = run_timed(cmds.write(copy), stderr=write_err)
-        _require_tool_ok(run.returncode, cmds.write(copy), write_err)
+        fresh_copy(tree.root, self.copy)
+        run = run_timed(cmds.write(self.copy), stderr=self.write_err, env=cmds.env)
+        _require_tool_ok(run.returncode, cmds.write(self.copy), self.write_err)
         timings["write"].add(run)
         if cmds.naive:
-            run = run_timed(cmds.naive_rt(base_tree.root), stderr=work / "naive.stderr")
+            naive_err = self.work / "naive.stderr"
+            run = run_timed(cmds.naive_rt(self.base_tree.root), stderr=naive_err, env=cmds.env)
             if run.returncode != 0:
-                raise BenchError(f"naive round-trip failed:\n{_tail(work / 'naive.stderr')}")
+                raise BenchError(f"naive round-trip failed:\n{_tail(naive_err)}")
             timings["naive"].add(run)
         if cmds.yamllint:
             # yamllint exits 1 when it reports errors; its time is what matters here.
-            timings["yamllint"].add(run_timed(cmds.lint(base_tree.root)))
+            timings["yamllint"].add(run_timed(cmds.lint(self.base_tree.root), env=cmds.env))
 
-    # Sanity of --write (untimed), on the last written copy: what changed, and nothing left to do.
-    write_summary = tool_summary(write_err)
-    written = changed_files(tree.root, copy)
-    after_err = work / "after-write-check.stderr"
-    after = run_timed(cmds.check(copy), stderr=after_err)
-    after_summary = tool_summary(after_err)
+    def finish(self) -> dict[str, Any]:
+        cmds, tree, timings = self.cmds, self.tree, self.timings
+        # Sanity of --write (untimed), on the last written copy: what changed, and nothing left to do.
+        write_summary = tool_summary(self.write_err)
+        written = changed_files(tree.root, self.copy)
+        after_err = self.work / "after-write-check.stderr"
+        after = run_timed(cmds.check(self.copy), stderr=after_err, env=cmds.env)
+        after_summary = tool_summary(after_err)
 
-    # Memory in separate, untimed runs (the process-tree sampler costs CPU).
-    memory_check = run_memory(cmds.check(tree.root))
-    fresh_copy(tree.root, copy)
-    memory_write = run_memory(cmds.write(copy))
-    shutil.rmtree(copy, ignore_errors=True)
+        # Memory in separate, untimed runs (the process-tree sampler costs CPU).
+        memory = {"check": run_memory(cmds.check(tree.root), env=cmds.env)}
+        for name, flags in self.variants.items():
+            memory[name] = run_memory(cmds.check(tree.root, flags), env=cmds.env)
+        fresh_copy(tree.root, self.copy)
+        memory["write"] = run_memory(cmds.write(self.copy), env=cmds.env)
+        shutil.rmtree(self.copy, ignore_errors=True)
 
-    med = {name: t.median_s for name, t in timings.items() if t.samples_s}
-    ratios: dict[str, float] = {}
-    for name in ("check", *variants, "write"):
-        for base in ("grep", "naive", "yamllint"):
-            if base in med:
-                ratios[f"{name}_vs_{base}"] = med[name] / med[base]
-    ratios["write_vs_check"] = med["write"] / med["check"]
-    return {
-        "files": tree.files,
-        "bytes": tree.bytes,
-        "generator": tree.generator,
-        "files_matching_marker": marker_files,
-        "baseline_tree": {
-            "sampled": every > 1,
-            "every": every,
-            "files": base_tree.files,
-            "bytes": base_tree.bytes,
-            "scale_by_bytes": scale,
-        },
-        "timings": {name: t.as_json() for name, t in timings.items() if t.samples_s},
-        "variants": {name: [*cmds.tool_flags, *flags] for name, flags in variants.items()},
-        "median_s": med,
-        "ratios": ratios,
-        "files_per_s": {name: tree.files / s for name, s in med.items()},
-        "tool": {
-            "check": check_summary,
-            "check_exit": warm.returncode,
-            "write": write_summary,
-            "write_exit": timings["write"].returncodes[-1],
-            "files_changed_by_write": written,
-            "check_after_write_exit": after.returncode,
-            "check_after_write": after_summary,
-        },
-        "memory": {
-            "check": asdict(memory_check) | {"peak_mib": memory_check.peak_mib},
-            "write": asdict(memory_write) | {"peak_mib": memory_write.peak_mib},
-            "timed_runs_max_single_process_mib": max(
-                timings["check"].maxrss_kib + timings["write"].maxrss_kib
-            )
-            / 1024,
-            "peak_mib": max(memory_check.peak_mib, memory_write.peak_mib),
-        },
-    }
+        med = {name: t.median_s for name, t in timings.items() if t.samples_s}
+        ratios: dict[str, float] = {}
+        for name in ("check", *self.variants, "write"):
+            for base in ("grep", "naive", "yamllint"):
+                if base in med:
+                    ratios[f"{name}_vs_{base}"] = med[name] / med[base]
+        ratios["write_vs_check"] = med["write"] / med["check"]
+        return {
+            "files": tree.files,
+            "bytes": tree.bytes,
+            "generator": tree.generator,
+            "files_matching_marker": self.marker_files,
+            "baseline_tree": {
+                "sampled": self.every > 1,
+                "every": self.every,
+                "files": self.base_tree.files,
+                "bytes": self.base_tree.bytes,
+                "scale_by_bytes": self.scale,
+            },
+            "timings": {name: t.as_json() for name, t in timings.items() if t.samples_s},
+            "variants": {name: [*cmds.tool_flags, *flags] for name, flags in self.variants.items()},
+            "median_s": med,
+            "ratios": ratios,
+            "files_per_s": {name: tree.files / s for name, s in med.items()},
+            "tool": {
+                "check": self.check_summary,
+                "check_exit": self.check_exit,
+                "write": write_summary,
+                "write_exit": timings["write"].returncodes[-1],
+                "files_changed_by_write": written,
+                "check_after_write_exit": after.returncode,
+                "check_after_write": after_summary,
+            },
+            "memory": {name: m.as_json() for name, m in memory.items()}
+            # The target is about the tool as run (default flags): --check and --write.
+            | {"peak_mib": max(memory["check"].peak_mib, memory["write"].peak_mib)},
+        }
 
 
 # --------------------------------------------------------------------------------------------------
@@ -540,14 +569,14 @@ def measure_single_file(cmds: Commands, root: Path, runs: int, log: IO[str]) -> 
     with tempfile.TemporaryDirectory(prefix="k8snet-bench-") as tmp:
         err = Path(tmp) / "stderr"
         for name, argv in commands.items():  # warm-up
-            run = run_timed(argv, stderr=err)
+            run = run_timed(argv, stderr=err, env=cmds.env)
             if name.startswith("check"):
                 _require_tool_ok(run.returncode, argv, err)
         log.write(f"  single file: {runs} interleaved runs of each command\n")
         log.flush()
         for _ in range(runs):
             for name, argv in commands.items():
-                timings[name].add(run_timed(argv))
+                timings[name].add(run_timed(argv, env=cmds.env))
     med = {name: t.median_s for name, t in timings.items()}
     ratios = {}
     if cmds.yamllint:
@@ -652,9 +681,24 @@ def render(results: dict[str, Any]) -> str:
         f"{env['loadavg_end']:.2f} at end; median of {results['repeat']} interleaved rounds"
     )
     lines.append(
-        f"tool: {' '.join(results['tool'])} (convert flags: {flags}); HEAD {env['git_head'][:10]}"
+        f"tool: {' '.join(results['tool'])} (convert flags: {flags}); HEAD {env['git_head'][:10]}, "
+        f"source digest {env['source_digest']}"
         + (f", uncommitted changes in {', '.join(env['git_modified'])}" if env["git_modified"] else "")
     )
+    if results.get("snapshot_digest"):
+        lines.append(
+            f"measured: a snapshot of k8snet_convert/ taken at the start (digest "
+            f"{results['snapshot_digest']}), run through the console script with PYTHONPATH"
+        )
+    if env.get("source_digest_end") != env["source_digest"]:
+        what = (
+            "the snapshot measured did not" if results.get("snapshot_digest") else "figures may mix versions"
+        )
+        lines.append(
+            f"{'note' if results.get('snapshot_digest') else 'WARNING'}: k8snet_convert/ in the checkout "
+            f"changed during the run (digest {env.get('source_digest_end')} and HEAD "
+            f"{env.get('git_head_end', '?')[:10]} at the end); {what}"
+        )
     lines.append("")
     for size in results["sizes"]:
         med = size["median_s"]
@@ -700,16 +744,17 @@ def render(results: dict[str, Any]) -> str:
             f"{tool['files_changed_by_write']} files differ afterwards; --check after --write exit "
             f"{tool['check_after_write_exit']} ({tool['check_after_write']['changed']} would change)"
         )
-        lines.append(
-            f"   tool peak memory: --check {mem['check']['peak_mib']:.1f} MiB, --write "
-            f"{mem['write']['peak_mib']:.1f} MiB (larger of the largest process's ru_maxrss and the "
-            f"process tree's PSS sampled every 20 ms;"
-        )
-        lines.append(
-            f"   the tree's RSS sum, which counts pages shared with forked workers once per process: "
-            f"{mem['check']['tree_rss_peak_kib'] / 1024:.1f} / "
-            f"{mem['write']['tree_rss_peak_kib'] / 1024:.1f} MiB)"
-        )
+        labels = {"check": "--check", **{k: f"--check {' '.join(v)}" for k, v in size["variants"].items()}}
+        labels["write"] = "--write"
+        lines.append(f"   {'tool memory, MiB':<36}" + "".join(f"{v:>18}" for v in labels.values()))
+        for key, label in (
+            ("peak_mib", "peak (the target's figure)"),
+            ("maxrss_kib", "largest process (ru_maxrss)"),
+            ("tree_pss_peak_kib", "process tree, PSS sum"),
+            ("tree_rss_peak_kib", "process tree, RSS sum"),
+        ):
+            div = 1 if key == "peak_mib" else 1024
+            lines.append(f"   {label:<36}" + "".join(f"{mem[k][key] / div:>18.1f}" for k in labels))
         lines.append("")
     sizes = results["sizes"]
     if len(sizes) > 1:
@@ -742,9 +787,8 @@ def render(results: dict[str, Any]) -> str:
     lines.append(f"   {'target':<56}{'measured':>12}{'limit':>13}  verdict")
     for t in evaluate(results):
         unit = " MiB" if t.unit == "MiB" else "x"
-        lines.append(
-            f"   {t.name:<56}{_num(t.measured) + unit:>12}{'<= ' + _num(t.limit) + unit:>13}  {t.verdict}"
-        )
+        measured, limit = _num(t.measured, 4) + unit, "<= " + _num(t.limit, 4) + unit
+        lines.append(f"   {t.name:<56}{measured:>12}{limit:>13}  {t.verdict}")
     if sizes[0]["files"] < 10000:
         lines.append("   (the issue states these targets for 10,000 and 100,000 files)")
     return "\n".join(lines) + "\n"
@@ -770,8 +814,43 @@ def environment() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "loadavg_start": os.getloadavg()[0],
         "git_head": _git("rev-parse", "HEAD") or "unknown",
-        "git_modified": [p for p in _git("ls-files", "-m", "k8snet_convert").splitlines() if p],
+        "git_modified": _modified(),
+        "source_digest": source_digest(),
     }
+
+
+def _modified() -> list[str]:
+    return [p for p in _git("ls-files", "-m", "k8snet_convert").splitlines() if p]
+
+
+def source_digest(package: Path = ROOT / "k8snet_convert") -> str:
+    """A digest of the tool's source files: catches edits that git's file lists would not show."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def take_snapshot(dest: Path, cmds: Commands) -> str:
+    """Copy k8snet_convert/ to ``dest`` and make every command import it from there; its digest.
+
+    Others commit to this checkout while a 25-minute run goes on; a snapshot keeps the run on one
+    version of the tool, still started through the installed console script.
+    """
+    shutil.rmtree(dest, ignore_errors=True)
+    package = dest / "k8snet_convert"
+    shutil.copytree(ROOT / "k8snet_convert", package, ignore=shutil.ignore_patterns("__pycache__"))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(dest), env.get("PYTHONPATH", "")) if p)
+    # PYTHONPATH precedes the editable install's finder (appended to sys.meta_path); check it, from a
+    # folder without a k8snet_convert/ of its own.
+    probe = [sys.executable, "-c", "import k8snet_convert; print(k8snet_convert.__file__)"]
+    found = subprocess.run(probe, env=env, cwd=dest.parent, capture_output=True, text=True, check=False)
+    where = Path(found.stdout.strip() or ".").resolve()
+    if not where.is_relative_to(package.resolve()):
+        raise BenchError(f"the snapshot is not what Python imports ({where}): {found.stderr.strip()}")
+    cmds.env = env
+    return source_digest(package)
 
 
 @contextlib.contextmanager
@@ -802,6 +881,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--also-jobs",
         default="1",
         help="extra convert --check rows with --jobs N, comma-separated ('' for none; default 1)",
+    )
+    p.add_argument(
+        "--snapshot",
+        action="store_true",
+        help="measure a copy of k8snet_convert/ taken at the start (a checkout others edit meanwhile)",
     )
     p.add_argument("--tool", default=None, help="command to run instead of the installed k8snet-convert")
     p.add_argument("--trees", type=Path, default=None, help="keep generated trees here and reuse them")
@@ -858,15 +942,28 @@ def collect(
     for size in sorted(sizes):
         log.write(f"generating {size:,} files...\n")
         trees.append(ensure_tree(base, size, own_generator))
-    for tree in trees:
-        log.write(f"measuring {tree.files:,} files\n")
-        work = base / f"work-{tree.files}"
-        try:
-            results["sizes"].append(measure_size(tree, cmds, work, repeat, naive_sample, log, also_jobs))
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+    benches: list[SizeBench] = []
+    try:
+        for tree in trees:
+            log.write(f"preparing {tree.files:,} files (sample, warm-up)\n")
+            benches.append(SizeBench(tree, cmds, base / f"work-{tree.files}", naive_sample, also_jobs))
+        for round_i in range(repeat):
+            for bench in benches:
+                log.write(f"  round {round_i + 1}/{repeat}: {bench.tree.files:,} files\n")
+                log.flush()
+                bench.round()
+        for bench in benches:
+            log.write(f"memory and --write checks: {bench.tree.files:,} files\n")
+            results["sizes"].append(bench.finish())
+    finally:
+        for bench in benches:
+            shutil.rmtree(bench.work, ignore_errors=True)
     results["single_file"] = measure_single_file(cmds, trees[0].root, single_runs, log)
     results["environment"]["loadavg_end"] = os.getloadavg()[0]
+    # Others may commit while a long run goes on: say so rather than mix two versions silently.
+    results["environment"]["git_head_end"] = _git("rev-parse", "HEAD") or "unknown"
+    results["environment"]["git_modified_end"] = _modified()
+    results["environment"]["source_digest_end"] = source_digest()
     results["targets"] = [asdict(t) | {"verdict": t.verdict} for t in evaluate(results)]
     return results
 
@@ -876,6 +973,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cmds = find_commands(args.jobs, args.tool)
         with _trees_dir(args.trees) as base:
+            snapshot = take_snapshot(base / "tool-snapshot", cmds) if args.snapshot else None
             results = collect(
                 cmds,
                 base,
@@ -886,6 +984,7 @@ def main(argv: list[str] | None = None) -> int:
                 also_jobs=args.also_jobs_list,
                 own_generator=args.own_generator,
             )
+            results["snapshot_digest"] = snapshot
     except BenchError as exc:
         sys.stderr.write(f"benchmark failed: {exc}\n")
         return 1
