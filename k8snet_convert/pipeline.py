@@ -26,6 +26,7 @@ from .results import (
     cross_file_findings,
     error_finding,
     is_kustomization,
+    nad_use,
     needs_parsing,
 )
 
@@ -232,24 +233,12 @@ def record_cross_file(result: FileResult, ctx: FileContext, multus: object) -> N
     for wl in multus.workloads:
         ref = wl.networks_ref or wl.default_ref
         assert ref is not None
+        line, column = ref.value.start_mark.line + 1, ref.value.start_mark.column + 1
+        path = wl.template.key_path("metadata", "annotations", str(ref.key.value))
         for parsed in [*wl.networks, *([wl.default_network] if wl.default_network else [])]:
-            line, column = ref.value.start_mark.line + 1, ref.value.start_mark.column + 1
+            used = (parsed.namespace, parsed.element.name)
             result.nad_refs.append(
-                (
-                    (parsed.namespace, parsed.element.name),
-                    Finding(
-                        rule="nad-not-found",
-                        severity=Severity.INFO,
-                        message=f"{wl.obj.kind} {wl.name} uses NetworkAttachmentDefinition "
-                        f"{parsed.namespace}/{parsed.element.name}, which is not among the inputs",
-                        file=result.display,
-                        line=line,
-                        column=column,
-                        path=wl.template.key_path("metadata", "annotations", str(ref.key.value)),
-                        hint="convert it too, or make sure it exists in the cluster "
-                        "(its PodNetwork must be created from it)",
-                    ),
-                )
+                nad_use(used, f"{wl.obj.kind} {wl.name}", result.display, line, column, path)
             )
 
 

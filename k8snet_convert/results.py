@@ -43,6 +43,27 @@ class FileResult:
         return any(f.severity is Severity.ERROR for f in self.findings)
 
 
+def nad_use(
+    nad: tuple[str, str], subject: str, file: str, line: int, column: int, path: str
+) -> tuple[tuple[str, str], Finding]:
+    """A workload's use of a NAD, with the finding to report if no input of the run defines it."""
+    return (
+        nad,
+        Finding(
+            rule="nad-not-found",
+            severity=Severity.INFO,
+            message=f"{subject} uses NetworkAttachmentDefinition {nad[0]}/{nad[1]}, which is not among "
+            "the inputs",
+            file=file,
+            line=line,
+            column=column,
+            path=path,
+            hint="convert it too, or make sure it exists in the cluster (its PodNetwork must be created "
+            "from it)",
+        ),
+    )
+
+
 def error_finding(result: FileResult, exc: ConvertError) -> Finding:
     """The tool's own error about a whole file (or a place in it, when the error knows where)."""
     return Finding(

@@ -44,6 +44,7 @@ from ..errors import ConvertError
 from ..files import lexical
 from ..model import Finding, Severity
 from ..options import AttachmentParams, Options, Target
+from ..results import nad_use
 from . import render
 from .edit import Editor, content_end
 from .kustomize import (
@@ -1145,23 +1146,9 @@ def _inline_smp(
         parsed = [*wl.networks, *([wl.default_network] if wl.default_network else [])]
         refs = [(p.namespace, p.element.name) for p in parsed]
         line, column = where.location(ref.value)
-        for namespace, name in refs:
-            result.nad_refs.append(
-                (
-                    (namespace, name),
-                    Finding(
-                        rule="nad-not-found",
-                        severity=Severity.INFO,
-                        message=f"{wl.obj.kind} {wl.name} (inline patch) uses NetworkAttachmentDefinition "
-                        f"{namespace}/{name}, which is not among the inputs",
-                        file=ctx.display,
-                        line=line,
-                        column=column,
-                        path=where.base_path,
-                        hint="convert it too, or make sure it exists in the cluster",
-                    ),
-                )
-            )
+        subject = f"{wl.obj.kind} {wl.name} (inline patch)"
+        for nad in refs:
+            result.nad_refs.append(nad_use(nad, subject, ctx.display, line, column, where.base_path))
     return sctx.editor if not grows else Editor(text, "\n", style)
 
 
