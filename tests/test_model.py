@@ -16,7 +16,7 @@ JSON = st.recursive(
     st.none()
     | st.booleans()
     | st.integers(-5, 5)
-    | st.floats(allow_nan=False, width=16)
+    | st.floats(allow_nan=False, allow_infinity=False, width=16)
     | st.text(max_size=4),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
     max_leaves=6,
