@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from k8snet_convert.options import Options
+from k8snet_convert.pipeline import FileResult, convert_file
+
 # CI runs the same examples every time (a landing must not depend on luck); local runs explore.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
-
-from k8snet_convert.options import Options
-from k8snet_convert.pipeline import FileResult, convert_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
