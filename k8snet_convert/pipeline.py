@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import prefilter
 from .context import FileContext
@@ -29,6 +30,10 @@ from .results import (
     nad_use,
     needs_parsing,
 )
+
+if TYPE_CHECKING:  # the dialects are imported when a file needs them
+    from .dialects.dra.reader import DraFile
+    from .dialects.multus.reader import MultusFile
 
 __all__ = ["FileResult", "InputNad", "convert_file", "cross_file_findings", "load", "needs_parsing"]
 
@@ -185,14 +190,12 @@ def _verify(result: FileResult, new_text: str) -> None:
         )
 
 
-def _record_dra_refs(result: FileResult, ctx: FileContext, dra: object) -> None:
+def _record_dra_refs(result: FileResult, ctx: FileContext, dra: DraFile) -> None:
     """--to multus from DRA: the NADs the claims were made from must exist somewhere in the run."""
-    from .dialects.dra.reader import DraFile
     from .dialects.multus.nad import is_nad
     from .manifests.objects import iter_objects
     from .namespaces import resolve
 
-    assert isinstance(dra, DraFile)
     for doc in ctx.docs:
         for obj in iter_objects(doc):
             if is_nad(obj):
@@ -219,12 +222,11 @@ def _record_dra_refs(result: FileResult, ctx: FileContext, dra: object) -> None:
         )
 
 
-def record_cross_file(result: FileResult, ctx: FileContext, multus: object) -> None:
+def record_cross_file(result: FileResult, ctx: FileContext, multus: MultusFile) -> None:
+    """What the run's cross-file checks need from one file: its NADs, their uses, PodNetwork names."""
     from .dialects.multus.nad import nad_identity
-    from .dialects.multus.reader import MultusFile
     from .dialects.native.profiles import apply_template
 
-    assert isinstance(multus, MultusFile)
     for nad in multus.nads:
         result.nads.append(nad.key)
         if ctx.options.to is Target.NATIVE:  # PodNetwork names only exist for --to native

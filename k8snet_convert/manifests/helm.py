@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..files import lexical
 from ..model import Finding, Severity
+
+if TYPE_CHECKING:
+    from ..context import FileContext
 
 HINT = "run k8snet-convert on the output of `helm template` instead"
 
@@ -86,11 +90,8 @@ def is_values_file(path: Path) -> bool:
     return name.endswith(("values.yaml", "values.yml"))
 
 
-def check_values_file(ctx: object) -> None:
+def check_values_file(ctx: FileContext) -> None:
     """A chart's values file that sets the Multus annotation is reported (``templated-value``)."""
-    from ..context import FileContext
-
-    assert isinstance(ctx, FileContext)
     if ctx.path is None or not is_values_file(ctx.path):
         return
     for marker in ("k8s.v1.cni.cncf.io/networks", "v1.multus-cni.io/default-network"):
