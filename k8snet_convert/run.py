@@ -52,6 +52,8 @@ class RunResult:
 
 # Below this many candidate files a worker pool costs more than it saves (pre-commit runs).
 POOL_THRESHOLD = 16
+# Candidate files sent to a worker in one task.
+BATCH_SIZE = 8
 # Results waiting to be delivered in input order, per worker: bounds memory on huge trees.
 WINDOW_PER_JOB = 32
 
@@ -131,13 +133,31 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     jobs = _jobs(options)
     progress = _Progress.start(options)
     candidates = 0
-    pending: deque[Future[FileResult] | FileResult] = deque()
+    # In input order: a finished result, or a place in a batch of files sent to a worker together
+    # (one task per file costs more in pickling and queues than the conversion of a small file).
+    pending: deque[FileResult | tuple[_Batch, int]] = deque()
     pool: ProcessPoolExecutor | None = None
+    batch: _Batch | None = None
+
+    def submit(full: _Batch) -> None:
+        assert pool is not None
+        full.future = pool.submit(_convert_batch, full.items, options, run_nads)
+
+    def ready(item: FileResult | tuple[_Batch, int], block: bool) -> bool:
+        if isinstance(item, FileResult):
+            return True
+        owner = item[0]
+        if owner.future is None:
+            if not block:
+                return False
+            submit(owner)
+        assert owner.future is not None
+        return block or owner.future.done()
 
     def deliver_ready(block: bool) -> None:
-        while pending and (block or isinstance(pending[0], FileResult) or pending[0].done()):
+        while pending and ready(pending[0], block):
             item = pending.popleft()
-            result = item if isinstance(item, FileResult) else item.result()
+            result = item if isinstance(item, FileResult) else item[0].result(item[1])
             try:
                 _deliver(result, options, out, many, inputs)
             except OSError as exc:  # read-only folder, full disk, changed meanwhile: original kept
@@ -162,7 +182,12 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
                     pool = ProcessPoolExecutor(
                         max_workers=jobs, mp_context=_fork_context(), initializer=_die_with_parent
                     )
-                pending.append(pool.submit(_convert, display, path, data, options, run_nads))
+                if batch is None or batch.future is not None:
+                    batch = _Batch()
+                pending.append((batch, len(batch.items)))
+                batch.items.append((display, path, data))
+                if len(batch.items) >= BATCH_SIZE:
+                    submit(batch)
             else:
                 pending.append(_convert(display, path, data, options, run_nads))
             deliver_ready(block=len(pending) > jobs * WINDOW_PER_JOB)
@@ -174,6 +199,26 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     outcome.findings.extend(cross_file_findings(outcome.results))
     outcome.findings.sort(key=Finding.sort_key)
     return outcome
+
+
+class _Batch:
+    """Files converted by one worker task; their results come back as one list, in order."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, Path | None, bytes]] = []
+        self.future: Future[list[FileResult]] | None = None
+
+    def result(self, index: int) -> FileResult:
+        assert self.future is not None
+        return self.future.result()[index]
+
+
+def _convert_batch(
+    items: list[tuple[str, Path | None, bytes]],
+    options: Options,
+    run_nads: dict[tuple[str, str], InputNad] | None,
+) -> list[FileResult]:
+    return [_convert(display, path, data, options, run_nads) for display, path, data in items]
 
 
 def _write_failed(display: str, exc: OSError) -> Finding:
