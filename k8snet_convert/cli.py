@@ -70,8 +70,7 @@ def parse_size(text: str) -> int:
 
 def build_options(inputs: list[str], flags: dict[str, Any]) -> Options:
     """Flags over the project configuration (nearest to the first input) over defaults."""
-    start = Path(inputs[0]) if inputs and inputs[0] != "-" else Path.cwd()
-    found = config.find(start) if start.exists() else None
+    found = config.for_inputs(inputs)
     settings = config.load(found) if found else {}
     merged: dict[str, Any] = {}
     for key, value in settings.items():
@@ -105,13 +104,6 @@ def build_options(inputs: list[str], flags: dict[str, Any]) -> Options:
     return options
 
 
-def _report_settings(inputs: list[str]) -> str | None:
-    start = Path(inputs[0]) if inputs and inputs[0] != "-" else Path.cwd()
-    found = config.find(start) if start.exists() else None
-    value = config.load(found).get("report-format") if found else None
-    return str(value) if value else None
-
-
 def _finish(
     command: str, inputs: list[str], options: Options, report: Path | None, report_format: str | None
 ) -> int:
@@ -119,7 +111,7 @@ def _finish(
     from .run import run
 
     if report is not None:  # a wrong --report-format is a usage error before any work
-        reports.format_for(report, report_format or _report_settings(inputs))
+        reports.format_for(report, report_format or config.report_format(inputs))
     outcome = run(inputs, options)
     code = outcome.exit_code(options)
     summary = reports.Summary(
@@ -138,7 +130,7 @@ def _finish(
     if not options.quiet or shown or (options.mode is OutputMode.CHECK and outcome.changed):
         sys.stderr.write(reports.stderr_text(shown, summary))
     if report is not None:
-        reports.write_report(report, report_format or _report_settings(inputs), outcome.findings, summary)
+        reports.write_report(report, report_format or config.report_format(inputs), outcome.findings, summary)
     return code
 
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from . import config
+
 if TYPE_CHECKING:
     from .options import Options
 
@@ -40,16 +42,6 @@ def _options(paths: list[str], flags: dict[str, Any]) -> Options:
     from .cli import build_options
 
     return build_options(paths, flags)
-
-
-def _configured_report_format(paths: list[str]) -> str | None:
-    """``report-format`` of the project configuration nearest the first input, like convert uses."""
-    from . import config
-
-    start = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
-    found = config.find(start) if start.exists() else None
-    value = config.load(found).get("report-format") if found else None
-    return str(value) if value else None
 
 
 def lint(
@@ -84,7 +76,7 @@ def lint(
         "quiet": quiet,
     }
     options = _options(paths, flags)
-    fmt = report_format or _configured_report_format(paths)
+    fmt = report_format or config.report_format(paths)
     if report is not None:
         reports.format_for(report, fmt)  # a bad format is a usage error before any work
     outcome = lint_paths(paths, options)

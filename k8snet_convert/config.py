@@ -57,6 +57,19 @@ def find(start: Path) -> Path | None:
     return None
 
 
+def for_inputs(inputs: list[str]) -> Path | None:
+    """The configuration file of a run: the nearest to its first input (the working folder for stdin)."""
+    start = Path(inputs[0]) if inputs and inputs[0] != "-" else Path.cwd()
+    return find(start) if start.exists() else None
+
+
+def report_format(inputs: list[str]) -> str | None:
+    """The configured ``report-format`` of a run, if any."""
+    found = for_inputs(inputs)
+    value = load(found).get("report-format") if found else None
+    return str(value) if value else None
+
+
 def _pyproject_section(path: Path) -> dict[str, Any] | None:
     import tomllib
 
