@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from k8snet_convert import cli, pipeline
+from k8snet_convert import cli, files, pipeline
 
 from .conftest import ROOT
 
@@ -283,14 +283,14 @@ def test_unreadable_file_is_reported(
     secret = tmp_path / "secret.yaml"
     secret.write_text(MULTUS_POD)
     (tmp_path / "ok.yaml").write_text(MULTUS_POD)
-    real = Path.read_bytes
+    real = files.read_file
 
-    def read_bytes(self: Path) -> bytes:  # root reads mode-000 files, so simulate the refusal
-        if self.name == "secret.yaml":
+    def read_file(path: str | Path) -> bytes:  # root reads mode-000 files, so simulate the refusal
+        if Path(path).name == "secret.yaml":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(files, "read_file", read_file)
     code, out, err = run_cli(["convert", str(tmp_path)], capsys)
     assert code == 2
     assert "secret.yaml: error [unreadable-file] cannot read the file: Permission denied" in err

@@ -1,0 +1,94 @@
+"""Walking input folders: order, hidden folders, exclusions, symbolic links, display names."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from k8snet_convert import files
+
+EXTENSIONS = (".yaml", ".yml", ".json")
+
+
+def _reference(top: str, exclude: tuple[str, ...], skipped: list[Path]) -> Iterator[tuple[str, Path]]:
+    """The obvious walk (os.walk and Paths) that the scandir walk must agree with."""
+
+    def excluded(path: Path) -> bool:
+        text = path.as_posix()
+        return any(
+            fnmatch.fnmatch(text, p) or fnmatch.fnmatch(path.name, p) or fnmatch.fnmatch(text, f"*/{p}")
+            for p in exclude
+        )
+
+    for root, dirs, names in os.walk(top, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not excluded(Path(root, d)))
+        for name in sorted(names):
+            path = Path(root, name)
+            if (path.suffix.lower() in EXTENSIONS or name == "Kustomization") and not excluded(path):
+                if path.is_symlink():
+                    skipped.append(path)
+                    continue
+                yield path.as_posix(), path
+        skipped.extend(Path(root, d) for d in dirs if Path(root, d).is_symlink())
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    for rel in [
+        "a.yaml",
+        "B.YML",
+        "c.json",
+        "notes.txt",
+        "Kustomization",
+        "z/deep/er/x.yaml",
+        "z/deep/y.yml",
+        "m/kustomization.yaml",
+        "m/skip-me.yaml",
+        ".hidden/h.yaml",
+        "m/.dot.yaml",
+        "vendor/v.yaml",
+    ]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("kind: X\n")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "a.yaml")
+    (tmp_path / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (tmp_path / "linked-dir").symlink_to(tmp_path / "z")
+    (tmp_path / "z" / "loop").symlink_to(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("exclude", [(), ("vendor", "*skip*"), ("z/deep",)])
+@pytest.mark.parametrize("spelling", ["{t}", "{t}/", "{t}//", "./{r}", "{r}"])
+def test_walk_agrees_with_the_obvious_walk(
+    tree: Path, exclude: tuple[str, ...], spelling: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tree.parent)
+    top = spelling.format(t=tree, r=tree.name)
+    skipped: list[Path] = []
+    expected_skipped: list[Path] = []
+    found = list(files.discover([top], exclude, skipped))
+    expected = list(_reference(str(Path(top)), exclude, expected_skipped))
+    assert found == expected
+    assert sorted(skipped) == sorted(expected_skipped)
+    assert any(name.endswith("a.yaml") for name, _ in found) and len(skipped) >= 3
+
+
+def test_walk_from_the_current_folder(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tree)
+    names = [name for name, _ in files.discover(["."])]
+    assert names[:4] == ["B.YML", "Kustomization", "a.yaml", "c.json"]  # a folder's files first, by name
+    assert "m/.dot.yaml" in names and not any(n.startswith(".hidden") for n in names)
+
+
+def test_read_file(tmp_path: Path) -> None:
+    big = os.urandom(3 * 1024 * 1024 + 5)
+    (tmp_path / "big.bin").write_bytes(big)
+    assert files.read_file(tmp_path / "big.bin") == big
+    (tmp_path / "empty.yaml").write_bytes(b"")
+    assert files.read_file(str(tmp_path / "empty.yaml")) == b""
+    with pytest.raises(IsADirectoryError):
+        files.read_file(tmp_path)
