@@ -117,6 +117,11 @@ def convert_file(
     run_nads: dict[tuple[str, str], InputNad] | None = None,
 ) -> FileResult:
     result = FileResult(display, path, data)
+    if is_kustomization(path) and path is not None:
+        from .manifests import kustomize_convert
+
+        if not kustomize_convert.may_change(path, data, options):
+            return result
     ctx = load(result, options)
     if ctx is None:
         return result

@@ -91,8 +91,16 @@ def symlink_findings(links: list[Path], verb: str = "convert") -> list[Finding]:
 
 
 def needs_parsing(path: Path | None, data: bytes, reverse: bool = False) -> bool:
-    """Whether a file can hold anything for us (the byte pre-filter, plus kustomizations)."""
-    return prefilter.may_contain_networking(data, reverse) or is_kustomization(path)
+    """Whether a file can hold anything for us: the byte pre-filter, plus kustomizations that set a
+    namespace (over resources that may hold NADs: ``kustomize_convert.may_change`` looks further)."""
+    if prefilter.may_contain_networking(data, reverse):
+        return True
+    return not reverse and is_kustomization(path) and KUSTOMIZATION_NAMESPACE_MARKER in data
+
+
+# A kustomization without networking markers changes only when it sets ``namespace:`` (the key can be
+# spelled otherwise only with escapes, which the pre-filter catches).
+KUSTOMIZATION_NAMESPACE_MARKER = b"namespace"
 
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")

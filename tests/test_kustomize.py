@@ -26,7 +26,7 @@ from k8snet_convert import pipeline
 from k8snet_convert.manifests import kustomize, kustomize_convert
 from k8snet_convert.manifests.kustomize_convert import NAMESPACE_CONFIG, SCOPE_TRANSFORMER
 from k8snet_convert.model import Finding, Severity
-from k8snet_convert.options import AttachmentParams, Options, OutputMode, Profile
+from k8snet_convert.options import AttachmentParams, Options, OutputMode, Profile, Target
 from k8snet_convert.results import FileResult
 from k8snet_convert.run import run
 
@@ -1170,3 +1170,86 @@ def test_resource_files_follow_bases_and_components(tmp_path: Path) -> None:
     (overlay / "kustomization.yaml").write_text("resources: [../base, ../base]\ncomponents: [../comp]\n")
     found = sorted(p.name for p in kustomize.resource_files(overlay / "kustomization.yaml"))
     assert found == ["a.yaml", "c.yaml"]
+
+
+# -- which kustomizations are parsed at all ----------------------------------------------------------
+
+
+def _full_reading(path: Path, options: Options) -> tuple[bool, list[Finding], list[Path]]:
+    """What converting a kustomization does when it is parsed whatever its bytes (edits, findings, files)."""
+    result = FileResult(str(path), path, path.read_bytes())
+    ctx = pipeline.load(result, options, prefilter_bytes=False)
+    if ctx is None:
+        return False, result.findings, []
+    kustomize_convert.convert(ctx, result)
+    return bool(ctx.editor.edits), [*result.findings, *ctx.findings], [p for p, _ in result.created]
+
+
+def _kustomizations(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.name in ("kustomization.yaml", "kustomization.yml"))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        Options(),
+        Options(attachment_params=AttachmentParams.ANNOTATION),
+        Options(profile=Profile.KEP_3698_REV2),
+    ],
+    ids=["default", "annotation-params", "rev2"],
+)
+def test_skipped_kustomizations_would_not_have_changed(tmp_path: Path, options: Options) -> None:
+    """``may_change`` False is certain: the full reading of such a kustomization changes and reports nothing.
+
+    Checked on the kustomize fixture tree and a generated GitOps tree (namespaced apps, a tenth with NADs).
+    """
+    from benchmarks.gen import generate
+
+    shutil.copytree(TREE, tmp_path / "tree")
+    generate(tmp_path / "gitops", 400, affected=0.3, seed=3)
+    skipped = parsed = 0
+    for path in _kustomizations(tmp_path):
+        if kustomize_convert.may_change(path, path.read_bytes(), options):
+            parsed += 1
+            continue
+        skipped += 1
+        assert _full_reading(path, options) == (False, [], []), path
+    assert skipped > 20 and parsed > 10  # both kinds occur: the check is not vacuous
+
+
+def test_may_change_reads_namespace_and_resources(tmp_path: Path) -> None:
+    options = Options()
+    with_nad = _base(tmp_path / "a", {"nad.yaml": _NAD})
+    plain_apps = _base(tmp_path / "b", {"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"})
+    no_namespace = _base(tmp_path / "c", {"nad.yaml": _NAD}, namespace=None)
+    overlay = tmp_path / "d" / "kustomization.yaml"
+    overlay.parent.mkdir()
+    overlay.write_text("namespace: prod\nresources:\n- ../c\n")
+    expected = {with_nad: True, plain_apps: False, no_namespace: False, overlay: True}
+    assert {p: kustomize_convert.may_change(p, p.read_bytes(), options) for p in expected} == expected
+    # Other targets touch kustomizations only through patches, which carry the markers.
+    assert not kustomize_convert.may_change(with_nad, with_nad.read_bytes(), Options(to=Target.DRA))
+
+
+def test_a_broken_kustomization_that_sets_a_namespace_is_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "app"
+    folder.mkdir()
+    (folder / "nad.yaml").write_text(_NAD)
+    broken = folder / "kustomization.yaml"
+    broken.write_text("namespace: apps\nresources: [nad.yaml\n")
+    result = _convert_path(broken)
+    assert [(f.rule, f.line) for f in result.findings] == [("invalid-yaml", 3)]
+    # Without a namespace (and without networking markers) it is a file like any other: not read.
+    broken.write_text("resources: [nad.yaml\n")
+    assert _convert_path(broken).findings == []
+
+
+def test_a_kustomization_added_later_is_seen(tmp_path: Path) -> None:
+    """Folder listings are cached by the folder's modification time: a new kustomization is not missed."""
+    app = tmp_path / "app"
+    app.mkdir()
+    assert kustomize.nearest_kustomization(app) is None
+    (tmp_path / "kustomization.yaml").write_text("namespace: outer\n")
+    assert kustomize.nearest_kustomization(app) == tmp_path / "kustomization.yaml"
+    (app / "kustomization.yaml").write_text("namespace: inner\n")
+    assert kustomize.nearest_kustomization(app) == app / "kustomization.yaml"

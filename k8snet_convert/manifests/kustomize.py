@@ -11,7 +11,9 @@ base once.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,20 +24,17 @@ from yaml.nodes import SequenceNode
 
 from ..errors import ConvertError
 from ..files import lexical
-from ..namespaces import KUSTOMIZATION_NAMES
+from ..results import KUSTOMIZATION_NAMES
+from . import plain
 from .objects import iter_objects
 from .source import decode
-from .yamldoc import Document, get, parse_documents, to_python
+from .yamldoc import Document, get, parse_documents
 
 JSON6902_OPS = frozenset({"add", "remove", "replace", "move", "copy", "test"})
 
 
 def _stat_key(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
+    return plain.stamp(os.fspath(path))
 
 
 def _documents(path: Path) -> list[Document]:
@@ -46,56 +45,105 @@ def _documents(path: Path) -> list[Document]:
         return []
 
 
-@lru_cache(maxsize=1024)
-def _load_cached(path: Path, _stamp: tuple[int, int]) -> dict[str, Any]:
-    documents = _documents(path)
-    data = to_python(documents[0].root) if len(documents) == 1 else None
-    return data if isinstance(data, dict) else {}
-
-
-def _load(path: Path) -> dict[str, Any]:
+def _load(path: Path | str) -> dict[str, Any]:
     """A kustomization's content as plain data ({} when it is missing or unreadable)."""
-    stamp = _stat_key(path)
-    return _load_cached(path, stamp) if stamp is not None else {}
+    return plain.load_mapping(os.fspath(path))
 
 
 def kustomization_in(folder: Path) -> Path | None:
     """The kustomization file of a folder (kustomize accepts exactly these names)."""
+    found = _kustomization_in(os.fspath(folder))
+    return Path(found) if found is not None else None
+
+
+def _kustomization_in(folder: str) -> str | None:
+    names = _names_in(folder)
     for name in KUSTOMIZATION_NAMES:
-        candidate = folder / name
-        if candidate.is_file():
-            return candidate
+        if name in names:
+            candidate = os.path.join(folder, name)
+            if os.path.isfile(candidate):
+                return candidate
     return None
+
+
+def _names_in(folder: str) -> frozenset[str]:
+    """The kustomization names present in ``folder``, cached while the folder does not change.
+
+    Every candidate file asks about each folder above it; one stat of the folder replaces a stat per
+    kustomization name, and a folder's modification time changes whenever a file is added or removed.
+    """
+    try:
+        st = os.stat(folder)
+    except (OSError, ValueError):
+        return frozenset()
+    return _names_in_cached(folder, st.st_mtime_ns, st.st_ino)
+
+
+@lru_cache(maxsize=8192)
+def _names_in_cached(folder: str, _mtime: int, _ino: int) -> frozenset[str]:
+    return frozenset(name for name in KUSTOMIZATION_NAMES if os.path.lexists(os.path.join(folder, name)))
 
 
 def patch_files(kustomization: Path) -> frozenset[Path]:
     """Files a kustomization uses as patches (strategic-merge or JSON 6902)."""
+    return frozenset(Path(p) for p in _patch_paths(os.fspath(kustomization)))
+
+
+def _patch_paths(kustomization: str) -> frozenset[str]:
+    key = plain.stamp(kustomization)
+    return _patch_paths_cached(kustomization, key) if key is not None else frozenset()
+
+
+@lru_cache(maxsize=4096)
+def _patch_paths_cached(kustomization: str, _stamp: tuple[int, int]) -> frozenset[str]:
     data = _load(kustomization)
-    base = kustomization.parent
-    found: set[Path] = set()
+    base = os.path.dirname(os.path.abspath(kustomization))
+    found: set[str] = set()
     for item in data.get("patchesStrategicMerge") or []:
         if isinstance(item, str) and "\n" not in item:
-            found.add(lexical(base / item))
+            found.add(item)
     for key in ("patches", "patchesJson6902"):
         for item in data.get(key) or []:
             if isinstance(item, dict) and isinstance(item.get("path"), str):
-                found.add(lexical(base / item["path"]))
-    return frozenset(found)
+                found.add(item["path"])
+    return frozenset(os.path.normpath(os.path.join(base, item)) for item in found)
 
 
 def kustomizations_above(folder: Path) -> list[Path]:
-    found = []
-    for current in (folder, *folder.parents):
-        for name in KUSTOMIZATION_NAMES:
-            candidate = current / name
-            if candidate.is_file():
-                found.append(candidate)
-    return found
+    return [Path(k) for k in _kustomizations_above(os.fspath(lexical(folder)))]
+
+
+def _kustomizations_above(folder: str) -> Iterator[str]:
+    current = folder
+    while True:
+        yield from _kustomizations_at(current)
+        parent = os.path.dirname(current)
+        if parent == current:
+            return
+        current = parent
+
+
+def _kustomizations_at(folder: str) -> list[str]:
+    names = _names_in(folder)
+    if not names:
+        return []
+    return [
+        os.path.join(folder, name)
+        for name in KUSTOMIZATION_NAMES
+        if name in names and os.path.isfile(os.path.join(folder, name))
+    ]
+
+
+def nearest_kustomization(folder: Path) -> Path | None:
+    """The kustomization file at or above ``folder`` that is nearest to it."""
+    found = next(_kustomizations_above(os.fspath(lexical(folder))), None)
+    return Path(found) if found is not None else None
 
 
 def is_patch_file(path: Path) -> bool:
-    resolved = lexical(path)
-    return any(resolved in patch_files(k) for k in kustomizations_above(resolved.parent))
+    # Strings, not Paths: every candidate file asks this of each folder above it.
+    resolved = os.fspath(lexical(path))
+    return any(resolved in _patch_paths(k) for k in _kustomizations_above(os.path.dirname(resolved)))
 
 
 # -- JSON 6902 ---------------------------------------------------------------------------------------
@@ -176,8 +224,14 @@ def _resources(kustomization: Path) -> Iterator[tuple[Path, str | None]]:
     Each kustomization's namespace transformer runs over what its bases built, so the outermost
     ``namespace:`` on the way wins.
     """
-    seen: set[Path] = set()
-    stack: list[tuple[Path, str | None]] = [(lexical(kustomization), None)]
+    for file, namespace in _resource_paths(os.fspath(lexical(kustomization))):
+        yield Path(file), namespace
+
+
+def _resource_paths(kustomization: str) -> Iterator[tuple[str, str | None]]:
+    # Strings, not Paths: a 10,000-file repository asks this for every kustomization.
+    seen: set[str] = set()
+    stack: list[tuple[str, str | None]] = [(kustomization, None)]
     while stack:
         current, outer = stack.pop()
         if current in seen:
@@ -186,17 +240,27 @@ def _resources(kustomization: Path) -> Iterator[tuple[Path, str | None]]:
         data = _load(current)
         own = data.get("namespace")
         namespace = outer or (own if isinstance(own, str) and own else None)
+        folder = os.path.dirname(current)
         for key in ("resources", "bases", "components"):
             for item in data.get(key) or []:
                 if not isinstance(item, str):
                     continue
-                target = lexical(current.parent / item)
-                if target.is_dir():
-                    inner = kustomization_in(target)
+                target = os.path.normpath(os.path.join(folder, item))
+                try:
+                    mode = os.stat(target).st_mode
+                except (OSError, ValueError):
+                    continue  # a URL, a git reference, or missing
+                if stat.S_ISDIR(mode):
+                    inner = _kustomization_in(target)
                     if inner is not None:
                         stack.append((inner, namespace))
-                elif target.is_file():
+                elif stat.S_ISREG(mode):
                     yield target, namespace
+
+
+def resource_paths(kustomization: Path) -> Iterator[tuple[str, str | None]]:
+    """Like ``resource_files``, as strings (for callers that only stat and read them)."""
+    return _resource_paths(os.fspath(lexical(kustomization)))
 
 
 @lru_cache(maxsize=1024)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -45,13 +46,13 @@ from ..files import lexical
 from ..model import Finding, Severity
 from ..options import AttachmentParams, Options, Target
 from ..results import nad_use
-from . import render
+from . import plain, render
 from .edit import Editor, content_end
 from .kustomize import (
     PatchTarget,
     is_json6902,
     json6902_targets,
-    resource_files,
+    resource_paths,
     target_namespace,
 )
 from .objects import GUESSED_TEMPLATE_PATHS, POD_TEMPLATE_PATHS, iter_objects
@@ -1156,11 +1157,11 @@ def _inline_smp(
 
 
 @lru_cache(maxsize=4096)
-def _builds_native_objects_cached(path: Path, stamp: tuple[int, int], options: Options) -> bool:
+def _builds_native_objects_cached(path: str, stamp: tuple[int, int], options: Options) -> bool:
     return _builds_native_objects(path, options)
 
 
-def _builds_native_objects(path: Path, options: Options) -> bool:
+def _builds_native_objects(path: str, options: Options) -> bool:
     """Whether a resource file holds, or after conversion will hold, PodNetworks or PodNetworkAttachments.
 
     NADs count too: a file whose conversion fails keeps its NADs, and gets its PodNetworks later. The
@@ -1170,7 +1171,8 @@ def _builds_native_objects(path: Path, options: Options) -> bool:
     from ..pipeline import convert_file
 
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError:
         return False
     if not prefilter.may_contain_networking(data):
@@ -1182,7 +1184,7 @@ def _builds_native_objects(path: Path, options: Options) -> bool:
     # the conversion itself, so it is done last and only for files that may hold such a workload.
     if b"cni.cncf.io" not in data or options.attachment_params is not AttachmentParams.CONFIGMAP:
         return False
-    converted = convert_file(str(path), path, data, options)
+    converted = convert_file(path, Path(path), data, options)
     return converted.new is not None and _holds_kinds(converted.new, wanted)
 
 
@@ -1196,18 +1198,37 @@ def _holds_kinds(data: bytes, kinds: set[str]) -> bool:
 
 def needs_namespace_config(kustomization: Path, options: Options) -> bool:
     """A kustomization's resources (through its bases) hold PodNetwork-making objects."""
-    for file in dict.fromkeys(resource_files(kustomization)):
-        try:
-            stat = file.stat()
-        except OSError:
+    for file in dict.fromkeys(file for file, _namespace in resource_paths(kustomization)):
+        stamp = plain.stamp(file)
+        if stamp is None:
             continue
         try:
-            found = _builds_native_objects_cached(file, (stat.st_mtime_ns, stat.st_size), options)
+            found = _builds_native_objects_cached(file, stamp, options)
         except TypeError:  # an Options value that cannot be hashed: no cache
             found = _builds_native_objects(file, options)
         if found:
             return True
     return False
+
+
+def may_change(kustomization: Path, data: bytes, options: Options) -> bool:
+    """Whether converting a kustomization can change it or report on it; False is certain.
+
+    Parsing every kustomization with marks was half of a 10,000-file ``--check``. One without any
+    networking marker (so without patches to convert) changes only when it sets a namespace over
+    resources that make PodNetworks, which the plain-data reading of it and its resources tells.
+    """
+    if options.to is not Target.NATIVE:
+        return prefilter.may_contain_networking(data, options.to is Target.MULTUS)
+    if prefilter.may_contain_networking(data):
+        return True
+    if b"namespace" not in data:
+        return False
+    content = plain.load(os.fspath(lexical(kustomization)))  # the key _resources reads it under
+    if plain.unreadable(content):
+        return True  # the full reading reports why
+    namespace = content.get("namespace") if isinstance(content, dict) else None
+    return bool(namespace) and isinstance(namespace, str) and needs_namespace_config(kustomization, options)
 
 
 def _references(root: MappingNode, key: str, folder: Path, file: Path) -> bool:
