@@ -54,15 +54,18 @@ class RunResult:
 POOL_THRESHOLD = 16
 # Candidate files sent to a worker in one task.
 BATCH_SIZE = 8
-# Results waiting to be delivered in input order, per worker: bounds memory on huge trees.
-WINDOW_PER_JOB = 32
+# Files read ahead of the oldest one not yet delivered (in input order): enough that workers always have
+# batches waiting (with 32 per worker they idled half the time), bounded so memory stays flat on huge
+# trees — by count and by the bytes held.
+WINDOW_FILES = 2048
+WINDOW_BYTES = 32 * 1024 * 1024
 
 
 def _read_one(display: str, path: Path | None) -> bytes | Finding:
     if path is None:
         return sys.stdin.buffer.read()
     try:
-        return path.read_bytes()
+        return files.read_file(path)
     except OSError as exc:
         return Finding(
             rule="unreadable-file",
@@ -136,6 +139,7 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     # In input order: a finished result, or a place in a batch of files sent to a worker together
     # (one task per file costs more in pickling and queues than the conversion of a small file).
     pending: deque[FileResult | tuple[_Batch, int]] = deque()
+    pending_bytes = 0
     pool: ProcessPoolExecutor | None = None
     batch: _Batch | None = None
 
@@ -155,9 +159,11 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
         return block or owner.future.done()
 
     def deliver_ready(block: bool) -> None:
+        nonlocal pending_bytes
         while pending and ready(pending[0], block):
             item = pending.popleft()
             result = item if isinstance(item, FileResult) else item[0].result(item[1])
+            pending_bytes -= len(result.original)
             try:
                 _deliver(result, options, out, many, inputs)
             except OSError as exc:  # read-only folder, full disk, changed meanwhile: original kept
@@ -190,7 +196,8 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
                     submit(batch)
             else:
                 pending.append(_convert(display, path, data, options, run_nads))
-            deliver_ready(block=len(pending) > jobs * WINDOW_PER_JOB)
+            pending_bytes += len(data)
+            deliver_ready(block=len(pending) > WINDOW_FILES or pending_bytes > WINDOW_BYTES)
         deliver_ready(block=True)
     finally:
         if pool is not None:
