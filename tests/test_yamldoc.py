@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from k8snet_convert.errors import ConvertError
-from k8snet_convert.manifests import yamldoc
+from k8snet_convert.manifests import plain, yamldoc
 from k8snet_convert.manifests.source import decode
 
 from .conftest import FIXTURES
@@ -94,3 +95,38 @@ def test_memory_is_bounded(monkeypatch: Any) -> None:
     text = "".join(f"k{i}: v{i}\n" for i in range(100))
     assert _ours(text) == _stock(text)
     assert len(yamldoc._TAGS) <= 8
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "namespace: apps\nresources: [a.yaml, ../base]\n",
+        "base: &b {x: 1, y: [true, null, 0x10, '0x10', 1.5, 2026-11-29]}\n"
+        "other: *b\nmerged:\n  <<: *b\n  y: 2\n",
+        "? [a]\n: b\n",  # a list as a key: not plain data
+        "a: 1\n---\nb: 2\n",  # two documents
+        "",
+        "- &x [1, 2]\n- *x\n- *x\n",
+        "key: !!binary aGVsbG8=\nset: !!set {a, b}\n",
+    ],
+)
+def test_plain_data_equals_pyyaml_load(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "k.yaml"
+    path.write_text(text)
+    got = plain.load(str(path))
+    try:
+        expected = list(yaml.load_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        assert plain.unreadable(got)
+        return
+    if len(expected) > 1:
+        assert plain.unreadable(got)
+    else:
+        assert got == (expected[0] if expected else None)
+
+
+def test_plain_data_shares_anchors_instead_of_expanding_them(tmp_path: Path) -> None:
+    path = tmp_path / "k.yaml"
+    path.write_text("- &x [1, 2]\n- *x\n")
+    got = plain.load(str(path))
+    assert got[0] is got[1]

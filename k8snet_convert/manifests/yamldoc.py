@@ -49,11 +49,6 @@ class _Loader(_Base):  # type: ignore[valid-type,misc]
         return None
 
 
-def plain_loader() -> type[yaml.SafeLoader]:
-    """The loader for plain data: libyaml with the safe constructor (no arbitrary Python objects)."""
-    return _Loader
-
-
 STR = "tag:yaml.org,2002:str"
 NULL = "tag:yaml.org,2002:null"
 BOOL = "tag:yaml.org,2002:bool"
@@ -83,7 +78,7 @@ class YamlSyntaxError(ConvertError):
 MAX_FLOW_DEPTH = 10_000
 
 
-def check_flow_depth(text: str) -> None:
+def _check_flow_depth(text: str) -> None:
     if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
         return  # cannot be nested that deep: skip the scan
     depth = 0
@@ -102,7 +97,7 @@ def check_flow_depth(text: str) -> None:
 
 def parse_documents(text: str) -> list[Document]:
     """Compose every document; a syntax error becomes a YamlSyntaxError with line and column."""
-    check_flow_depth(text)
+    _check_flow_depth(text)
     try:
         roots = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
