@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..files import lexical
+from ..files import lexical, lexical_str
 from ..model import Finding, Severity
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ HINT = "run k8snet-convert on the output of `helm template` instead"
 
 
 def chart_root(path: Path) -> Path | None:
-    return _chart_root_of(str(lexical(path).parent))
+    return _chart_root_of(os.path.dirname(lexical_str(path)))
 
 
 @lru_cache(maxsize=8192)

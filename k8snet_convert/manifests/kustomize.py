@@ -22,6 +22,7 @@ from typing import Any
 
 from yaml.nodes import SequenceNode
 
+from .. import files
 from ..errors import ConvertError
 from ..files import lexical
 from ..results import KUSTOMIZATION_NAMES
@@ -110,7 +111,7 @@ def _patch_paths_cached(kustomization: str, _stamp: tuple[int, int]) -> frozense
 
 
 def kustomizations_above(folder: Path) -> list[Path]:
-    return [Path(k) for k in _kustomizations_above(os.fspath(lexical(folder)))]
+    return [Path(k) for k in _kustomizations_above(files.lexical_str(folder))]
 
 
 def _kustomizations_above(folder: str) -> Iterator[str]:
@@ -136,13 +137,13 @@ def _kustomizations_at(folder: str) -> list[str]:
 
 def nearest_kustomization(folder: Path) -> Path | None:
     """The kustomization file at or above ``folder`` that is nearest to it."""
-    found = next(_kustomizations_above(os.fspath(lexical(folder))), None)
+    found = next(_kustomizations_above(files.lexical_str(folder)), None)
     return Path(found) if found is not None else None
 
 
 def is_patch_file(path: Path) -> bool:
     # Strings, not Paths: every candidate file asks this of each folder above it.
-    resolved = os.fspath(lexical(path))
+    resolved = files.lexical_str(path)
     return any(resolved in _patch_paths(k) for k in _kustomizations_above(os.path.dirname(resolved)))
 
 
@@ -224,12 +225,18 @@ def _resources(kustomization: Path) -> Iterator[tuple[Path, str | None]]:
     Each kustomization's namespace transformer runs over what its bases built, so the outermost
     ``namespace:`` on the way wins.
     """
-    for file, namespace in _resource_paths(os.fspath(lexical(kustomization))):
+    for file, namespace in _resource_paths(files.lexical_str(kustomization)):
         yield Path(file), namespace
 
 
 def _resource_paths(kustomization: str) -> Iterator[tuple[str, str | None]]:
-    # Strings, not Paths: a 10,000-file repository asks this for every kustomization.
+    for file, namespace, _stamp in _resource_entries(kustomization):
+        yield file, namespace
+
+
+def _resource_entries(kustomization: str) -> Iterator[tuple[str, str | None, tuple[int, int]]]:
+    # Strings, not Paths, and one stat per resource: a 10,000-file repository asks this for every
+    # kustomization, and callers key their caches on the (modification time, size) given here.
     seen: set[str] = set()
     stack: list[tuple[str, str | None]] = [(kustomization, None)]
     while stack:
@@ -247,20 +254,21 @@ def _resource_paths(kustomization: str) -> Iterator[tuple[str, str | None]]:
                     continue
                 target = os.path.normpath(os.path.join(folder, item))
                 try:
-                    mode = os.stat(target).st_mode
+                    st = os.stat(target)
                 except (OSError, ValueError):
                     continue  # a URL, a git reference, or missing
-                if stat.S_ISDIR(mode):
+                if stat.S_ISDIR(st.st_mode):
                     inner = _kustomization_in(target)
                     if inner is not None:
                         stack.append((inner, namespace))
-                elif stat.S_ISREG(mode):
-                    yield target, namespace
+                elif stat.S_ISREG(st.st_mode):
+                    yield target, namespace, (st.st_mtime_ns, st.st_size)
 
 
-def resource_paths(kustomization: Path) -> Iterator[tuple[str, str | None]]:
-    """Like ``resource_files``, as strings (for callers that only stat and read them)."""
-    return _resource_paths(os.fspath(lexical(kustomization)))
+def resource_stamps(kustomization: str) -> Iterator[tuple[str, tuple[int, int]]]:
+    """Resource files (absolute, normalised) with their (modification time, size), bases included."""
+    for file, _namespace, stamp in _resource_entries(files.lexical_str(kustomization)):
+        yield file, stamp
 
 
 @lru_cache(maxsize=1024)

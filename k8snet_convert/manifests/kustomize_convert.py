@@ -42,7 +42,7 @@ from ..dialects.multus.nad import NAD_KIND
 from ..dialects.multus.reader import DEFAULT_NETWORK_KEY, NETWORKS_KEY
 from ..dialects.native.profiles import ATTACHMENT_KIND, PARAMS_ANNOTATION, PODNETWORK_KIND
 from ..errors import ConvertError
-from ..files import lexical
+from ..files import lexical, lexical_str, read_file
 from ..model import Finding, Severity
 from ..options import AttachmentParams, Options, Target
 from ..results import nad_use
@@ -52,7 +52,7 @@ from .kustomize import (
     PatchTarget,
     is_json6902,
     json6902_targets,
-    resource_paths,
+    resource_stamps,
     target_namespace,
 )
 from .objects import GUESSED_TEMPLATE_PATHS, POD_TEMPLATE_PATHS, iter_objects
@@ -1171,8 +1171,7 @@ def _builds_native_objects(path: str, options: Options) -> bool:
     from ..pipeline import convert_file
 
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_file(path)
     except OSError:
         return False
     if not prefilter.may_contain_networking(data):
@@ -1196,12 +1195,9 @@ def _holds_kinds(data: bytes, kinds: set[str]) -> bool:
     return any(obj.kind in kinds for doc in documents for obj in iter_objects(doc))
 
 
-def needs_namespace_config(kustomization: Path, options: Options) -> bool:
+def needs_namespace_config(kustomization: Path | str, options: Options) -> bool:
     """A kustomization's resources (through its bases) hold PodNetwork-making objects."""
-    for file in dict.fromkeys(file for file, _namespace in resource_paths(kustomization)):
-        stamp = plain.stamp(file)
-        if stamp is None:
-            continue
+    for file, stamp in dict.fromkeys(resource_stamps(os.fspath(kustomization))):
         try:
             found = _builds_native_objects_cached(file, stamp, options)
         except TypeError:  # an Options value that cannot be hashed: no cache
@@ -1224,11 +1220,12 @@ def may_change(kustomization: Path, data: bytes, options: Options) -> bool:
         return True
     if b"namespace" not in data:
         return False
-    content = plain.load(os.fspath(lexical(kustomization)))  # the key _resources reads it under
+    path = lexical_str(kustomization)  # the key _resources reads it under
+    content = plain.load(path)
     if plain.unreadable(content):
         return True  # the full reading reports why
     namespace = content.get("namespace") if isinstance(content, dict) else None
-    return bool(namespace) and isinstance(namespace, str) and needs_namespace_config(kustomization, options)
+    return bool(namespace) and isinstance(namespace, str) and needs_namespace_config(path, options)
 
 
 def _references(root: MappingNode, key: str, folder: Path, file: Path) -> bool:
