@@ -295,3 +295,22 @@ def test_unreadable_file_is_reported(
     assert code == 2
     assert "secret.yaml: error [unreadable-file] cannot read the file: Permission denied" in err
     assert "podNetworkName: data" in out  # the other file was still converted
+
+
+def test_output_that_does_not_parse_is_never_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The converted text is parsed again before it is written, printed or diffed; --check skips that."""
+    from k8snet_convert.manifests.edit import Editor
+
+    pod = tmp_path / "pod.yaml"
+    pod.write_text(MULTUS_POD)
+    monkeypatch.setattr(Editor, "result", lambda self: "metadata: [unclosed\n")
+    for mode in ("--write", "--diff", None):  # None: to standard output
+        code, out, err = run_cli(["convert", str(pod), *([mode] if mode else [])], capsys)
+        assert code == 2, mode
+        assert "error [internal-error] the converted text does not parse" in err
+        assert "unclosed" not in out
+    assert pod.read_text() == MULTUS_POD
+    code, _, err = run_cli(["convert", str(pod), "--check"], capsys)
+    assert code == 1 and "internal-error" not in err  # would change: --write reports the error
