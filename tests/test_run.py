@@ -1,0 +1,72 @@
+"""Runs over many files: a worker pool gives exactly what one process gives, in every output mode."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarks.gen import generate
+from k8snet_convert import cli, run
+
+MODES = {
+    "stdout": [],
+    "check": ["--check"],
+    "diff": ["--diff"],
+    "write": ["--write"],
+    "output-dir": ["--output-dir", "{out}"],
+}
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("gitops")
+    generate(root / "repo", 400, affected=0.2, seed=5)
+    broken = root / "repo" / "zz-broken.yaml"
+    broken.write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n"
+        "    k8s.v1.cni.cncf.io/networks: Bad_Name\nspec:\n  containers: []\n"
+    )
+    # Met at the very end of the walk: reported all the same.
+    (root / "repo" / "zz-link.yaml").symlink_to(broken)
+    return root / "repo"
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_jobs_1_and_2_give_identical_output_files_and_reports(
+    tree: Path,
+    mode: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    forks: list[int] = []
+    real_prepare = run._prepare_fork
+    monkeypatch.setattr(run, "_prepare_fork", lambda: (forks.append(1), real_prepare()))
+    seen = []
+    for jobs in ("1", "2"):
+        work = tmp_path / f"jobs{jobs}"
+        shutil.copytree(tree, work / "repo", symlinks=True)
+        report = work / "report.json"
+        args = [a.replace("{out}", str(work / "out")) for a in MODES[mode]]
+        monkeypatch.chdir(work)
+        code = cli.main(["convert", "repo", *args, "--jobs", jobs, "--report", str(report)])
+        out, err = capsys.readouterr()
+        seen.append((code, out, err, report.read_text(), _snapshot(work / "repo"), _snapshot(work / "out")))
+    assert forks == [1]  # the second run used a worker pool, the first did not
+    assert seen[0] == seen[1]
+    code, out, err, text, after, _ = seen[0]
+    report = json.loads(text)
+    assert code == 2  # the broken annotation
+    walked = [p for p in tree.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and not p.is_symlink()]
+    assert report["summary"]["filesScanned"] == len(walked) > 400
+    assert report["summary"]["filesChanged"] > 50
+    assert {"symlink-skipped", "invalid-annotation"} <= {f["rule"] for f in report["findings"]}
+    if mode == "write":
+        assert after != _snapshot(tree)
