@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,7 +91,7 @@ def symlink_findings(links: list[Path], verb: str = "convert") -> list[Finding]:
     ]
 
 
-def needs_parsing(path: Path | None, data: bytes, reverse: bool = False) -> bool:
+def needs_parsing(path: Path | str | None, data: bytes, reverse: bool = False) -> bool:
     """Whether a file can hold anything for us: the byte pre-filter, plus kustomizations that set a
     namespace (over resources that may hold NADs: ``kustomize_convert.may_change`` looks further)."""
     if prefilter.may_contain_networking(data, reverse):
@@ -106,8 +107,8 @@ KUSTOMIZATION_NAMESPACE_MARKER = b"namespace"
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
-def is_kustomization(path: Path | None) -> bool:
-    return path is not None and path.name in KUSTOMIZATION_NAMES
+def is_kustomization(path: Path | str | None) -> bool:
+    return path is not None and os.path.basename(path) in KUSTOMIZATION_NAMES
 
 
 COLLISION_HINT = "use --name-template '{namespace}.{name}' (invertible: namespaces contain no dots)"

@@ -62,7 +62,7 @@ BATCH_FILES = 256
 WINDOW_FILES = 2048
 
 
-def _read_one(display: str, path: Path | None) -> bytes | Finding:
+def _read_one(display: str, path: Path | str | None) -> bytes | Finding:
     if path is None:
         return sys.stdin.buffer.read()
     try:
@@ -117,36 +117,29 @@ def _convert(
         return result
 
 
-Entry = tuple[str, Path | None]
+Entry = tuple[str, bool]  # (display name, whether it is stdin); a file's path is Path(display)
 Outcome = FileResult | Finding | None  # a file's result, why it could not be read, or nothing to say
 
 
 def _process(
     entries: list[Entry], options: Options, run_nads: dict[tuple[str, str], InputNad] | None
 ) -> list[Outcome]:
-    """Read, pre-filter and convert files (inline: small runs and stdin)."""
+    """Read, pre-filter and convert files (in a worker, or inline for small runs and stdin)."""
     keep = options.mode in (OutputMode.STDOUT, OutputMode.OUTPUT_DIR)
     reverse = options.to is Target.MULTUS
     outcomes: list[Outcome] = []
-    for display, path in entries:
-        data = _read_one(display, path)
+    for display, stdin in entries:
+        data = _read_one(display, None if stdin else display)
         if isinstance(data, Finding):
             outcomes.append(data)
-        elif needs_parsing(path, data, reverse):
-            result = _convert(display, path, data, options, run_nads)
+        elif needs_parsing(None if stdin else display, data, reverse):
+            result = _convert(display, None if stdin else Path(display), data, options, run_nads)
             outcomes.append(result if keep or not _says_nothing(result) else None)
-        else:
-            # Printed or copied output needs every file's bytes; otherwise a file without anything
-            # to convert has nothing to deliver (on a big tree, most files).
-            outcomes.append(FileResult(display, path, data) if keep else None)
+        elif keep:  # printed or copied output needs every file's bytes
+            outcomes.append(FileResult(display, None if stdin else Path(display), data))
+        else:  # nothing to convert, nothing to deliver: on a big tree, most files
+            outcomes.append(None)
     return outcomes
-
-
-def _process_in_worker(
-    names: list[str], options: Options, run_nads: dict[tuple[str, str], InputNad] | None
-) -> list[Outcome]:
-    """``_process`` for a worker: only names travel (a walked file's path is its display name)."""
-    return _process([(name, Path(name)) for name in names], options, run_nads)
 
 
 def _says_nothing(result: FileResult) -> bool:
@@ -164,7 +157,7 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     outcome = RunResult()
     links: list[Path] = []
     # Streamed, not listed: on a 100,000-file tree the list of paths alone is tens of MiB.
-    stream = files.discover(inputs, options.exclude, links)
+    stream = files.discover_names(inputs, options.exclude, links)
     head = list(itertools.islice(stream, SMALL_RUN))
     entries = itertools.chain(head, stream)
     run_nads = None
@@ -198,11 +191,10 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
         nonlocal pool, in_flight
         outcome.files_seen += len(batch)
         in_flight += len(batch)
-        if pool is None or batch[0][1] is None:  # stdin is read here, never in a worker
+        if pool is None or batch[0][1]:  # stdin is read here, never in a worker
             pending.append(_process(batch, options, run_nads))
         else:
-            names = [display for display, _path in batch]
-            pending.append(pool.submit(_process_in_worker, names, options, run_nads))
+            pending.append(pool.submit(_process, batch, options, run_nads))
         deliver_ready(block=in_flight > WINDOW_FILES)
 
     try:
@@ -216,7 +208,7 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
         batch: list[Entry] = []
         size = FIRST_BATCH
         for entry in entries:
-            if entry[1] is None:  # stdin: alone, in its place
+            if entry[1]:  # stdin: alone, in its place
                 if batch:
                     dispatch(batch)
                     batch = []
