@@ -76,7 +76,7 @@ def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> 
             return None
         result.findings.append(error_finding(result, exc))
         return None
-    for doc in docs:
+    for doc in docs if "{{" in source.text else ():  # no "{{" in the text, none in a scalar
         node = helm.plain_template_scalar(doc.root)
         if node is not None:
             result.findings.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -76,7 +77,12 @@ def scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return json.dumps(value)
-    text = str(value)
+    return _string_scalar(str(value))
+
+
+@lru_cache(maxsize=8192)
+def _string_scalar(text: str) -> str:
+    # Remembered: the same keys and names are rendered for every PodNetwork of a run.
     if _PLAIN.fullmatch(text) and _resolves_to_str(text):
         return text
     if text.isprintable():
