@@ -15,7 +15,14 @@ from . import files
 from .errors import UsageError
 from .findings import Finding, Severity
 from .options import Options, OutputMode, Target
-from .results import FileResult, InputNad, cross_file_findings, needs_parsing, symlink_findings
+from .results import (
+    FileResult,
+    InputNad,
+    cross_file_findings,
+    is_kustomization,
+    needs_parsing,
+    symlink_findings,
+)
 
 if TYPE_CHECKING:  # the pool machinery is imported only for runs big enough to use it
     import multiprocessing.context
@@ -124,22 +131,50 @@ Outcome = FileResult | Finding | None  # a file's result, why it could not be re
 def _process(
     entries: list[Entry], options: Options, run_nads: dict[tuple[str, str], InputNad] | None
 ) -> list[Outcome]:
-    """Read, pre-filter and convert files (in a worker, or inline for small runs and stdin)."""
-    keep = options.mode in (OutputMode.STDOUT, OutputMode.OUTPUT_DIR)
-    reverse = options.to is Target.MULTUS
+    """Read, pre-filter and convert files (in a worker, or inline for small runs and stdin).
+
+    Kustomizations come last within a batch: whether one needs the namespace configuration depends
+    on its resources, usually the files next to it, which by then were read here. Those without any
+    marker need not be read again (results still come back in input order).
+    """
     outcomes: list[Outcome] = []
+    kustomizations: list[int] = []
+    markerless: set[str] = set()  # files of this batch without any networking marker (absolute)
     for display, stdin in entries:
-        data = _read_one(display, None if stdin else display)
-        if isinstance(data, Finding):
-            outcomes.append(data)
-        elif needs_parsing(None if stdin else display, data, reverse):
-            result = _convert(display, None if stdin else Path(display), data, options, run_nads)
-            outcomes.append(result if keep or not _says_nothing(result) else None)
-        elif keep:  # printed or copied output needs every file's bytes
-            outcomes.append(FileResult(display, None if stdin else Path(display), data))
-        else:  # nothing to convert, nothing to deliver: on a big tree, most files
+        if not stdin and is_kustomization(display):
+            kustomizations.append(len(outcomes))
             outcomes.append(None)
+            continue
+        outcomes.append(_process_one(display, stdin, options, run_nads, markerless))
+    if kustomizations:
+        from .manifests.kustomize_convert import known_plain_files
+
+        with known_plain_files(markerless):
+            for index in kustomizations:
+                display, stdin = entries[index]
+                outcomes[index] = _process_one(display, stdin, options, run_nads, None)
     return outcomes
+
+
+def _process_one(
+    display: str,
+    stdin: bool,
+    options: Options,
+    run_nads: dict[tuple[str, str], InputNad] | None,
+    markerless: set[str] | None,
+) -> Outcome:
+    data = _read_one(display, None if stdin else display)
+    if isinstance(data, Finding):
+        return data
+    keep = options.mode in (OutputMode.STDOUT, OutputMode.OUTPUT_DIR)
+    if needs_parsing(None if stdin else display, data, options.to is Target.MULTUS):
+        result = _convert(display, None if stdin else Path(display), data, options, run_nads)
+        return result if keep or not _says_nothing(result) else None
+    if markerless is not None and not stdin and options.to is Target.NATIVE:
+        markerless.add(files.lexical_str(display))
+    if keep:  # printed or copied output needs every file's bytes
+        return FileResult(display, None if stdin else Path(display), data)
+    return None  # nothing to convert, nothing to deliver: on a big tree, most files
 
 
 def _says_nothing(result: FileResult) -> bool:
@@ -215,7 +250,7 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
                 dispatch([entry])
                 continue
             batch.append(entry)
-            if pool is None or len(batch) >= size:
+            if len(batch) >= size:
                 dispatch(batch)
                 batch = []
                 size = min(size * 2, BATCH_FILES)

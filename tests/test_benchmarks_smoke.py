@@ -104,3 +104,11 @@ def test_snapshot_is_what_the_tool_imports(tmp_path: Path) -> None:
     plain = tmp_path / "service.yaml"
     plain.write_text("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n")
     assert bench.run_timed(cmds.check_file(plain), env=cmds.env).returncode == 0
+
+
+def test_the_measured_package_is_byte_compiled_first(tmp_path: Path) -> None:
+    cmds = bench.find_commands(None)
+    bench.take_snapshot(tmp_path / "snapshot", cmds)
+    package = Path(bench.compile_tool(cmds))
+    assert package == tmp_path / "snapshot" / "k8snet_convert"
+    assert list((package / "__pycache__").glob("run.*.pyc"))

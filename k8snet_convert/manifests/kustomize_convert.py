@@ -28,6 +28,7 @@ import difflib
 import json
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -1195,9 +1196,27 @@ def _holds_kinds(data: bytes, kinds: set[str]) -> bool:
     return any(obj.kind in kinds for doc in documents for obj in iter_objects(doc))
 
 
+# Files the caller has just read and found without any networking marker (absolute, normalised):
+# ``needs_namespace_config`` need not read them again. Set only inside ``known_plain_files``.
+_KNOWN_PLAIN: frozenset[str] | set[str] = frozenset()
+
+
+@contextmanager
+def known_plain_files(paths: set[str]) -> Iterator[None]:
+    """While converting kustomizations, trust that these files hold nothing that makes PodNetworks."""
+    global _KNOWN_PLAIN
+    prior, _KNOWN_PLAIN = _KNOWN_PLAIN, paths
+    try:
+        yield
+    finally:
+        _KNOWN_PLAIN = prior
+
+
 def needs_namespace_config(kustomization: Path | str, options: Options) -> bool:
     """A kustomization's resources (through its bases) hold PodNetwork-making objects."""
     for file, stamp in dict.fromkeys(resource_stamps(os.fspath(kustomization))):
+        if file in _KNOWN_PLAIN:
+            continue
         try:
             found = _builds_native_objects_cached(file, stamp, options)
         except TypeError:  # an Options value that cannot be hashed: no cache
