@@ -864,7 +864,10 @@ def compile_tool(cmds: Commands) -> str:
     single-file run, and not what an installed tool costs.
     """
     probe = [sys.executable, "-c", "import k8snet_convert; print(k8snet_convert.__file__)"]
-    found = subprocess.run(probe, env=cmds.env, capture_output=True, text=True, check=False)
+    # From a folder without a k8snet_convert/ of its own: the console script does not import the
+    # current folder's either.
+    neutral = tempfile.gettempdir()
+    found = subprocess.run(probe, env=cmds.env, cwd=neutral, capture_output=True, text=True, check=False)
     if found.returncode != 0 or not found.stdout.strip():
         raise BenchError(f"cannot import k8snet_convert: {found.stderr.strip()}")
     package = Path(found.stdout.strip()).parent
