@@ -1,35 +1,41 @@
 """The command line: parse flags into one Options, call the pipeline, render, return the exit code.
 
-Typer is imported only here; the core never prints. A central handler maps user errors, bugs and
-Ctrl-C to the stable exit codes of SPEC §7 and writes a crash log for bugs.
+Typer is imported only here (and in cli_ci.py); the core never prints. What commands share without
+Typer (options, running and reporting, the exit-code handler) is in commands.py; the console script
+(entry.py) runs a plain ``check FILE...`` through it without importing this module.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
-import traceback
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from . import __version__, config
-from .errors import ConvertError, UsageError
+from . import __version__
+from .commands import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    build_options,
+    check_options,
+    finish,
+    guarded,
+    parse_size,
+)
+from .errors import UsageError
 from .options import (
     AnnotationStyle,
     AttachmentParams,
     DraApiVersion,
-    Options,
     OutputMode,
     Profile,
     Target,
 )
 
-# Stable exit codes (SPEC §7); run.py defines the same names for the core.
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 2, 3, 4
+__all__ = ["app", "build_options", "main", "parse_size"]
 
 app = typer.Typer(
     name="k8snet-convert",
@@ -55,83 +61,6 @@ def _root(
     ] = False,
 ) -> None:
     """k8snet-convert: Multus <-> native multi-networking."""
-
-
-def parse_size(text: str) -> int:
-    """``16M`` -> 16777216; plain digits are bytes."""
-    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
-    value = text.strip().lower().removesuffix("ib").removesuffix("b")
-    factor = units.get(value[-1:], 1) if value else 1
-    digits = value[:-1] if value[-1:] in units else value
-    if not digits.isdigit() or int(digits) <= 0:
-        raise UsageError(f"--max-file-size: {text!r} is not a size (e.g. 16M, 500K, 1048576)")
-    return int(digits) * factor
-
-
-def build_options(inputs: list[str], flags: dict[str, Any]) -> Options:
-    """Flags over the project configuration (nearest to the first input) over defaults."""
-    found = config.for_inputs(inputs)
-    settings = config.load(found) if found else {}
-    merged: dict[str, Any] = {}
-    for key, value in settings.items():
-        merged[key.replace("-", "_")] = value
-    for key, value in flags.items():
-        if value is not None and value != ():
-            merged[key] = value
-    if "exclude" in merged:
-        merged["exclude"] = tuple(merged["exclude"])
-    merged.pop("report_format", None)
-    try:
-        if "to" in merged:
-            merged["to"] = Target(merged["to"])
-        if "profile" in merged:
-            merged["profile"] = Profile(merged["profile"])
-        if "attachment_params" in merged:
-            merged["attachment_params"] = AttachmentParams(merged["attachment_params"])
-        if "annotation_style" in merged:
-            merged["annotation_style"] = AnnotationStyle(merged["annotation_style"])
-        if "dra_api_version" in merged:
-            merged["dra_api_version"] = DraApiVersion(merged["dra_api_version"])
-    except ValueError as exc:
-        where = f" (from {found})" if found else ""
-        raise UsageError(f"{exc}{where}") from None
-    from .dialects.native.profiles import check_template
-
-    options = Options(**merged)
-    problem = check_template(options.name_template)
-    if problem:
-        raise UsageError(problem)
-    return options
-
-
-def _finish(
-    command: str, inputs: list[str], options: Options, report: Path | None, report_format: str | None
-) -> int:
-    from . import report as reports
-    from .run import run
-
-    if report is not None:  # a wrong --report-format is a usage error before any work
-        reports.format_for(report, report_format or config.report_format(inputs))
-    outcome = run(inputs, options)
-    code = outcome.exit_code(options)
-    summary = reports.Summary(
-        command=command,
-        files_scanned=outcome.files_seen,
-        files_changed=len(outcome.changed),
-        exit_code=code,
-        mode=options.mode.value,
-        changed=tuple(reports.ChangedFile(d, outcome.changed_lines.get(d, 0)) for d in outcome.changed),
-        inputs=tuple(inputs),
-        options=options,
-    )
-    shown = outcome.findings
-    if options.quiet:
-        shown = [f for f in shown if f.severity.value == "error"]
-    if not options.quiet or shown or (options.mode is OutputMode.CHECK and outcome.changed):
-        sys.stderr.write(reports.stderr_text(shown, summary))
-    if report is not None:
-        reports.write_report(report, report_format or config.report_format(inputs), outcome.findings, summary)
-    return code
 
 
 @app.command()
@@ -228,7 +157,7 @@ def convert(
     options = build_options(paths, flags)
     if "-" in paths and options.mode in (OutputMode.WRITE, OutputMode.OUTPUT_DIR):
         raise UsageError("stdin (-) cannot be combined with --write or --output-dir")
-    return _finish("convert", paths, options, report, report_format)
+    return finish("convert", paths, options, report, report_format)
 
 
 @app.command()
@@ -242,14 +171,8 @@ def check(
     quiet: Annotated[bool | None, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = None,
 ) -> int:
     """Exit 1 when any file would change (= convert --check --to native); the pre-commit entry point."""
-    flags: dict[str, Any] = {
-        "mode": OutputMode.CHECK,
-        "to": Target.NATIVE,
-        "exclude": tuple(exclude or ()),
-        "quiet": quiet,
-    }
-    options = build_options(paths, flags)
-    return _finish("check", paths, options, report, report_format)
+    options = check_options(paths, quiet, tuple(exclude or ()))
+    return finish("check", paths, options, report, report_format)
 
 
 @app.command("parse-annotation")
@@ -293,49 +216,28 @@ def validate(paths: PathsArg) -> int:
     return EXIT_INVALID if problems else EXIT_OK
 
 
-def _crash_log() -> str:
-    fd, path = tempfile.mkstemp(prefix="k8snet-convert-crash-", suffix=".log")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(f"k8snet-convert {__version__}\nargv: {sys.argv!r}\n\n")
-        handle.write(traceback.format_exc())
-    return path
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: returns (and, as a script, exits with) a SPEC §7 exit code."""
+    """The full command line (every command and option): returns a SPEC §7 exit code."""
     from typer.exceptions import TyperException
 
     command = typer.main.get_command(app)
-    try:
-        result = command.main(args=argv, prog_name="k8snet-convert", standalone_mode=False)
-    except TyperException as exc:  # Typer's own usage errors (it vendors Click)
-        show = getattr(exc, "show", None)
-        if callable(show):
-            show()
-        else:
-            sys.stderr.write(f"Error: {exc}\n")
-        return EXIT_USAGE
-    except typer.Abort:
-        sys.stderr.write("Aborted.\n")
-        return 130
-    except KeyboardInterrupt:
-        sys.stderr.write("Interrupted.\n")
-        return 130
-    except UsageError as exc:
-        sys.stderr.write(f"k8snet-convert: {exc}\n")
-        return EXIT_USAGE
-    except ConvertError as exc:
-        sys.stderr.write(f"k8snet-convert: {exc.message}\n")
-        if exc.hint:
-            sys.stderr.write(f"hint: {exc.hint}\n")
-        return EXIT_INVALID
-    except BrokenPipeError:
-        return EXIT_OK
-    except Exception:  # a bug: say where the crash report is
-        path = _crash_log()
-        sys.stderr.write(f"k8snet-convert: internal error; the crash report is in {path}\n")
-        return EXIT_INTERNAL
-    return int(result) if isinstance(result, int) else EXIT_OK
+
+    def invoke() -> int:
+        try:
+            result = command.main(args=argv, prog_name="k8snet-convert", standalone_mode=False)
+        except TyperException as exc:  # Typer's own usage errors (it vendors Click)
+            show = getattr(exc, "show", None)
+            if callable(show):
+                show()
+            else:
+                sys.stderr.write(f"Error: {exc}\n")
+            return EXIT_USAGE
+        except typer.Abort:
+            sys.stderr.write("Aborted.\n")
+            return 130
+        return int(result) if isinstance(result, int) else EXIT_OK
+
+    return guarded(invoke)
 
 
 def _register_ci_commands() -> None:

@@ -38,8 +38,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _options(paths: list[str], flags: dict[str, Any]) -> Options:
-    # Imported here: cli.py imports this module while it is still being defined.
-    from .cli import build_options
+    from .commands import build_options
 
     return build_options(paths, flags)
 
