@@ -92,3 +92,35 @@ def test_read_file(tmp_path: Path) -> None:
     assert files.read_file(str(tmp_path / "empty.yaml")) == b""
     with pytest.raises(IsADirectoryError):
         files.read_file(tmp_path)
+
+
+@pytest.mark.parametrize("syncfs", [True, False], ids=["syncfs", "fsync-per-file"])
+def test_staged_writes_replace_create_and_keep_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, syncfs: bool
+) -> None:
+    if not syncfs:
+        monkeypatch.setattr(files, "_syncfs", lambda: None)
+    a, b, c = tmp_path / "a.yaml", tmp_path / "b.yaml", tmp_path / "new" / "c.yaml"
+    a.write_bytes(b"a-old\n")
+    a.chmod(0o750)
+    b.write_bytes(b"b-old\n")
+    batch = files.StagedWrites()
+    assert batch.add("a", a, b"a-new\n", expected=b"a-old\n") is None
+    assert batch.add("b", b, b"b-new\n", expected=b"b-old\n") is None
+    assert batch.add("c", c, b"c-new\n", create=True) is None
+    b.write_bytes(b"edited meanwhile\n")  # after it was read, before the batch lands
+    failed = batch.commit()
+    assert [(key, type(exc)) for key, exc in failed] == [("b", files.ChangedOnDisk)]
+    assert a.read_bytes() == b"a-new\n" and a.stat().st_mode & 0o777 == 0o750
+    assert b.read_bytes() == b"edited meanwhile\n"
+    assert c.read_bytes() == b"c-new\n" and c.stat().st_mode & 0o777 == 0o644
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".k8snet-tmp")]
+    assert batch.commit() == []  # nothing staged twice
+
+
+def test_staged_write_refuses_a_symlink(tmp_path: Path) -> None:
+    (tmp_path / "real.yaml").write_bytes(b"x\n")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "real.yaml")
+    problem = files.StagedWrites().add("k", tmp_path / "link.yaml", b"y\n")
+    assert isinstance(problem, files.ChangedOnDisk)
+    assert (tmp_path / "real.yaml").read_bytes() == b"x\n"

@@ -163,17 +163,33 @@ def test_read_only_folder_under_write(tmp_path: Path, monkeypatch: pytest.Monkey
     assert outcome.exit_code(Options()) == 2
 
 
-def test_full_disk_keeps_the_original(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "pod.yaml").write_text(POD)
+@pytest.mark.parametrize("where", ["write", "flush"])
+def test_full_disk_keeps_the_original(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """The disk fills while a temporary file is written, or only shows when the batch is flushed."""
+    for i in range(3):
+        (tmp_path / f"pod{i}.yaml").write_text(POD.replace("name: p", f"name: p{i}"))
+    real_write = files.os.write
 
-    def full(fd: int) -> None:
+    def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(files.os, "fsync", full)
+    def write(fd: int, data: bytes) -> int:
+        return full() if b"networks:" in bytes(data) else real_write(fd, data)  # type: ignore[func-returns-value]
+
+    if where == "write":
+        monkeypatch.setattr(files.os, "write", write)
+    else:
+        monkeypatch.setattr(files, "_flush", lambda paths, files: full() if files else None)
     outcome = run([str(tmp_path)], Options(mode=OutputMode.WRITE, jobs=1))
-    assert any(f.rule == "write-failed" and "No space left" in f.message for f in outcome.findings)
-    assert (tmp_path / "pod.yaml").read_text() == POD
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["pod.yaml"]  # the temporary file is gone
+    failed = [f.file for f in outcome.findings if f.rule == "write-failed" and "No space left" in f.message]
+    assert len(failed) == 3
+    for i in range(3):
+        assert (tmp_path / f"pod{i}.yaml").read_text() == POD.replace("name: p", f"name: p{i}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "pod0.yaml",
+        "pod1.yaml",
+        "pod2.yaml",
+    ]  # no temporary
 
 
 def test_file_changed_between_scan_and_write_is_not_overwritten(tmp_path: Path) -> None:
