@@ -17,6 +17,12 @@ A file is a candidate when its bytes contain any of these, and only then is it d
 
 Nothing else can spell those keys and kinds: plain and single-quoted scalars have no escapes, and folded
 lines join with a space. tests/test_prefilter.py checks every spelling listed here.
+
+Kustomization files (``kustomization.yaml``, ``kustomization.yml``, ``Kustomization``) without a marker
+are candidates too when they contain ``namespace`` (``results.needs_parsing``): such a kustomization
+needs the namespace transformer configuration if its resources hold NADs or PodNetworks. It is then
+read as plain data, and parsed for editing only when its resources say so
+(``kustomize_convert.may_change``, tested against the full reading in tests/test_kustomize.py).
 """
 
 from __future__ import annotations

@@ -84,8 +84,9 @@ _RULES: tuple[Rule, ...] = (
         ERR,
         _CONVERT,
         "The converted text did not parse back; the file is left untouched",
-        """A bug in k8snet-convert: before writing, every result is parsed again, and this one failed.
-        Nothing was written. Please report it with the input file.""",
+        """A bug in k8snet-convert: before writing, printing or diffing, every result is parsed again,
+        and this one failed. Nothing was written. (`--check` shows no converted text and skips this
+        parse.) Please report it with the input file.""",
     ),
     _rule(
         "duplicate-key",
@@ -142,7 +143,7 @@ _RULES: tuple[Rule, ...] = (
         ERR,
         _CONVERT,
         "A converted file could not be written",
-        """The atomic write (temporary file, fsync, rename) failed; the file on disk is unchanged. Check
+        """The atomic write (temporary file, flush, rename) failed; the file on disk is unchanged. Check
         the folder's permissions and free space, then run again.""",
     ),
     # -- objects and namespaces -------------------------------------------------------------------
