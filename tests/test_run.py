@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from benchmarks.gen import generate
 from k8snet_convert import cli, run
+from k8snet_convert.options import Options, OutputMode
 
 MODES = {
     "stdout": [],
@@ -72,3 +76,29 @@ def test_jobs_1_and_2_give_identical_output_files_and_reports(
     assert {"symlink-skipped", "invalid-annotation"} <= {f["rule"] for f in report["findings"]}
     if mode == "write":
         assert after != _snapshot(tree)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_progress_line_on_a_terminal(tree: Path, monkeypatch: pytest.MonkeyPatch, quiet: bool) -> None:
+    """Long runs on a terminal show files scanned, files to convert and findings on stderr (rich)."""
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    outcome = run.run([str(tree)], Options(mode=OutputMode.CHECK, jobs=2, quiet=quiet), stdout=io.StringIO())
+    shown = terminal.getvalue()
+    if quiet:
+        assert shown == ""
+    else:
+        assert re.search(r"\d+ files scanned, \d+ to convert, \d+ findings", shown), shown[-500:]
+    assert outcome.files_seen > 400
+
+
+def test_no_progress_line_when_stderr_is_not_a_terminal(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    piped = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", piped)
+    run.run([str(tree)], Options(mode=OutputMode.CHECK, jobs=1), stdout=io.StringIO())
+    assert piped.getvalue() == ""
