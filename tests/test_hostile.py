@@ -39,6 +39,22 @@ def test_alias_bomb_is_refused() -> None:
     assert errors and errors[0][0] == "too-large"
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("metadata: &m {name: *m}\n", 1, 11),
+        ("spec: &s [1, [2, *s]]\n", 1, 7),
+        ("a: &a\n  b: &b\n    c: *a\n", 1, 4),
+    ],
+)
+def test_an_alias_inside_its_own_anchor_is_refused_not_looped_on(text: str, line: int, column: int) -> None:
+    """``&a [*a]`` makes a node that contains itself: every walk over it would never end. The error
+    points at the anchor."""
+    new, errors = convert((POD + text).encode())
+    assert new is None
+    assert errors == [("invalid-yaml", line + POD.count("\n"), column)]  # where the anchor is
+
+
 def test_legitimate_anchors_and_aliases_survive_rewriting() -> None:
     text = (
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  namespace: ns\n"

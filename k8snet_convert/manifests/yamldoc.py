@@ -132,11 +132,22 @@ MAX_EXPANDED_NODES = 200_000
 def _check_expansion(root: Node) -> None:
     """Count the nodes a document expands to (memoised per node, so linear in the graph)."""
     sizes: dict[int, int] = {}
+    entered: set[int] = set()  # nodes whose children are being counted: the path from the root
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
         if id(node) in sizes:
             continue
+        if not children_done and id(node) in entered:
+            # An alias inside its own anchor (``&a [*a]``): the node contains itself. Every walk
+            # over it would loop forever.
+            line, column = node.start_mark.line + 1, node.start_mark.column + 1
+            raise YamlSyntaxError(
+                "an anchor's value contains an alias to itself (a recursive structure, which Kubernetes' "
+                "decoder refuses too); the file is not read",
+                line,
+                column,
+            )
         if isinstance(node, MappingNode):
             children = [n for pair in node.value for n in pair]
         elif isinstance(node, SequenceNode):
@@ -145,6 +156,7 @@ def _check_expansion(root: Node) -> None:
             sizes[id(node)] = 1
             continue
         if not children_done:
+            entered.add(id(node))
             stack.append((node, True))
             stack.extend((c, False) for c in children if id(c) not in sizes)
             continue
