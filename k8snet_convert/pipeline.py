@@ -166,7 +166,8 @@ def convert_file(
     result.findings.extend(sorted(ctx.findings, key=Finding.sort_key))
     if new_text is not None and not result.failed:
         # Re-parsing the output guards what is written, printed or diffed. --check shows no output,
-        # only that the file would change, so it skips that second parse (a sixth of a check run).
+        # only that the file would change, so it skips that second parse (~0.2 ms a converted file,
+        # a seventh of the CPU of a 10,000-file check).
         if options.mode is not OutputMode.CHECK:
             _verify(result, new_text)
         if not result.failed:

@@ -4,7 +4,7 @@ Kustomization files are read to learn namespaces, resources and patch lists: a 1
 has thousands. They go through the same guarded parser as every input (flow nesting, alias bombs), and
 their nodes become values by a small converter: strings as they are, other scalars through PyYAML's
 safe constructor (remembered), one object per anchor (aliases are never expanded). PyYAML's generic
-constructor took twice as long on these small files.
+constructor took 1.7 times as long on these small files.
 
 Reads are cached by (path, modification time, size): a run that rewrites a kustomization (``--write``)
 and reads it again sees the new content, and many overlays over one base read that base once.
@@ -13,6 +13,7 @@ and reads it again sees the new content, and many overlays over one base read th
 from __future__ import annotations
 
 import os
+import stat
 from functools import lru_cache
 from typing import Any
 
@@ -35,7 +36,7 @@ def stamp(path: str) -> tuple[int, int] | None:
         st = os.stat(path)
     except (OSError, ValueError):
         return None
-    if (st.st_mode & 0o170000) != 0o100000:
+    if not stat.S_ISREG(st.st_mode):
         return None
     return st.st_mtime_ns, st.st_size
 
