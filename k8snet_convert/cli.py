@@ -24,13 +24,12 @@ from .commands import (
     finish,
     guarded,
     parse_size,
+    run_convert,
 )
-from .errors import UsageError
 from .options import (
     AnnotationStyle,
     AttachmentParams,
     DraApiVersion,
-    OutputMode,
     Profile,
     Target,
 )
@@ -117,47 +116,38 @@ def convert(
     ] = None,
 ) -> int:
     """Convert manifests (default: Multus -> native) and print them, or write/diff/check them."""
-    modes = [
-        m
-        for m, on in (
-            (OutputMode.WRITE, write),
-            (OutputMode.DIFF, diff),
-            (OutputMode.CHECK, check),
-            (OutputMode.OUTPUT_DIR, output_dir is not None),
-        )
-        if on
-    ]
-    if len(modes) > 1:
-        raise UsageError("choose one of --write, --diff, --check, --output-dir")
-    flags: dict[str, Any] = {
-        "to": to,
-        "mode": modes[0] if modes else OutputMode.STDOUT,
-        "output_dir": output_dir,
-        "profile": profile,
-        "api_version": api_version,
-        "provider": provider,
-        "name_template": name_template,
-        "attachment_params": attachment_params,
-        "annotation_style": annotation_style,
-        "implicit_interfaces": implicit_interfaces,
-        "strict": strict,
-        "multus_namespace": multus_namespace,
-        "inject_resources": inject_resources,
-        "verify_roundtrip": verify_roundtrip,
-        "namespace": namespace,
-        "exclude": tuple(exclude or ()),
-        "jobs": jobs,
-        "quiet": quiet,
-        "max_file_size": parse_size(max_file_size) if max_file_size is not None else None,
-        "device_class": device_class,
-        "emit_device_class": emit_device_class,
-        "dra_api_version": dra_api_version,
-        "drop_nads": drop_nads,
-    }
-    options = build_options(paths, flags)
-    if "-" in paths and options.mode in (OutputMode.WRITE, OutputMode.OUTPUT_DIR):
-        raise UsageError("stdin (-) cannot be combined with --write or --output-dir")
-    return finish("convert", paths, options, report, report_format)
+    return run_convert(
+        paths,
+        write=write,
+        diff=diff,
+        check=check,
+        output_dir=output_dir,
+        report=report,
+        report_format=report_format,
+        flags={
+            "to": to,
+            "profile": profile,
+            "api_version": api_version,
+            "provider": provider,
+            "name_template": name_template,
+            "attachment_params": attachment_params,
+            "annotation_style": annotation_style,
+            "implicit_interfaces": implicit_interfaces,
+            "strict": strict,
+            "multus_namespace": multus_namespace,
+            "inject_resources": inject_resources,
+            "verify_roundtrip": verify_roundtrip,
+            "namespace": namespace,
+            "exclude": tuple(exclude or ()),
+            "jobs": jobs,
+            "quiet": quiet,
+            "max_file_size": parse_size(max_file_size) if max_file_size is not None else None,
+            "device_class": device_class,
+            "emit_device_class": emit_device_class,
+            "dra_api_version": dra_api_version,
+            "drop_nads": drop_nads,
+        },
+    )
 
 
 @app.command()

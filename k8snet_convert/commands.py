@@ -108,6 +108,37 @@ def finish(
     return code
 
 
+def run_convert(
+    paths: list[str],
+    *,
+    write: bool = False,
+    diff: bool = False,
+    check: bool = False,
+    output_dir: Path | None = None,
+    report: Path | None = None,
+    report_format: str | None = None,
+    flags: dict[str, Any],
+) -> int:
+    """``convert``: one output mode, the other flags over the project configuration, then the run."""
+    modes = [
+        m
+        for m, on in (
+            (OutputMode.WRITE, write),
+            (OutputMode.DIFF, diff),
+            (OutputMode.CHECK, check),
+            (OutputMode.OUTPUT_DIR, output_dir is not None),
+        )
+        if on
+    ]
+    if len(modes) > 1:
+        raise UsageError("choose one of --write, --diff, --check, --output-dir")
+    mode = modes[0] if modes else OutputMode.STDOUT
+    options = build_options(paths, {**flags, "mode": mode, "output_dir": output_dir})
+    if "-" in paths and options.mode in (OutputMode.WRITE, OutputMode.OUTPUT_DIR):
+        raise UsageError("stdin (-) cannot be combined with --write or --output-dir")
+    return finish("convert", paths, options, report, report_format)
+
+
 def check_options(paths: list[str], quiet: bool | None = None, exclude: tuple[str, ...] = ()) -> Options:
     """The options of ``check`` (= convert --check --to native), over the project configuration."""
     return build_options(

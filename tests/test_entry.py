@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -98,3 +99,59 @@ def test_a_plain_check_imports_neither_typer_nor_a_parser(files: Path) -> None:
     assert _imports(["check", "svc.yaml"], files) == "0 False False False"
     assert _imports(["check", "pod.yaml"], files) == "1 False False True"  # parsed, still no Typer
     assert _imports(["check", "--quiet", "svc.yaml"], files) == "0 True True False"
+
+
+CONVERT_CASES = [
+    ["convert", ".", "--check"],
+    ["convert", "svc.yaml", "pod.yaml"],
+    ["convert", "--diff", "pod.yaml", "app"],
+    ["convert", ".", "--write"],
+    ["convert", ".", "--write", "-q"],
+    ["convert", ".", "--check", "--strict", "--implicit-interfaces", "--inject-resources"],
+    ["convert", "pod.yaml", "--verify-roundtrip", "--quiet"],
+    ["convert", "pod.yaml", "--check", "--write"],  # a usage error either way
+    ["convert", "missing.yaml", "--check"],
+]
+
+
+@pytest.mark.parametrize("argv", CONVERT_CASES, ids=[" ".join(c[1:]) for c in CONVERT_CASES])
+def test_plain_convert_does_what_the_full_command_line_does(
+    files: Path,
+    argv: list[str],
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert entry.plain_convert(argv) is not None
+    seen = []
+    for main in (entry.main, cli.main):
+        work = tmp_path_factory.mktemp("work") / "tree"
+        shutil.copytree(files, work)
+        monkeypatch.chdir(work)
+        code = main(argv)
+        out, err = capsys.readouterr()
+        tree = {
+            p.relative_to(work).as_posix(): p.read_bytes() for p in sorted(work.rglob("*")) if p.is_file()
+        }
+        seen.append((code, out, err, tree))
+    assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["convert", "--check"],
+        ["convert", ".", "--to", "dra"],
+        ["convert", ".", "--jobs=1"],
+        ["convert", "-", "--check"],
+        ["convert", ".", "--", "--check"],
+        ["convert", ".", "--help"],
+    ],
+)
+def test_convert_with_values_or_odd_tokens_goes_to_the_full_command_line(argv: list[str]) -> None:
+    assert entry.plain_convert(argv) is None
+    assert entry.plain_convert(["convert", "."]) == {}  # paths alone: printed to stdout, run directly
+
+
+def test_plain_convert_imports_no_typer(files: Path) -> None:
+    assert _imports(["convert", "svc.yaml", "--check"], files) == "0 False False False"
