@@ -148,10 +148,19 @@ def _process(
             continue
         outcomes.append(_process_one(display, stdin, options, run_nads, markerless, writes))
     if kustomizations:
-        from .manifests.kustomize_convert import known_plain_files
+        from .manifests.kustomize_convert import known_files
 
-        known = {files.lexical_str(name) for name in markerless} if options.to is Target.NATIVE else set()
-        with known_plain_files(known):
+        plain: set[str] = set()
+        nads: set[str] = set()
+        if options.to is Target.NATIVE:
+            cwd = os.getcwd()  # absolute paths, as the kustomizations' resources are resolved
+            plain = {os.path.normpath(os.path.join(cwd, name)) for name in markerless}
+            nads = {
+                os.path.normpath(os.path.join(cwd, item.display))
+                for item in outcomes
+                if isinstance(item, FileResult) and item.nads and item.path is not None
+            }
+        with known_files(plain, nads):
             for index in kustomizations:
                 display, stdin = entries[index]
                 outcomes[index] = _process_one(display, stdin, options, run_nads, None, writes)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.gen import generate
-from k8snet_convert import cli, run
+from k8snet_convert import cli, files, pipeline, run
 from k8snet_convert.options import Options, OutputMode
 
 MODES = {
@@ -35,6 +35,11 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     # Met at the very end of the walk: reported all the same.
     (root / "repo" / "zz-link.yaml").symlink_to(broken)
+    # A namespaced app whose pod uses a NAD defined elsewhere: its kustomization stays as it is.
+    app = root / "repo" / "zz-app"
+    app.mkdir()
+    (app / "kustomization.yaml").write_text("namespace: shop\nresources:\n- pod.yaml\n")
+    (app / "pod.yaml").write_text(broken.read_text().replace("Bad_Name", "shared/data"))
     return root / "repo"
 
 
@@ -102,3 +107,17 @@ def test_no_progress_line_when_stderr_is_not_a_terminal(tree: Path, monkeypatch:
     monkeypatch.setattr(sys, "stderr", piped)
     run.run([str(tree)], Options(mode=OutputMode.CHECK, jobs=1), stdout=io.StringIO())
     assert piped.getvalue() == ""
+
+
+def test_what_a_batch_learns_changes_no_answer(tree: Path) -> None:
+    """Kustomizations are converted last in a batch, trusting what the batch read (files without
+    markers, files with NADs): the run must say exactly what converting each file alone says."""
+    options = Options(mode=OutputMode.CHECK, jobs=1)
+    outcome = run.run([str(tree)], options, stdout=io.StringIO())
+    alone = [
+        display
+        for display, path in files.discover([str(tree)])
+        if path is not None and pipeline.convert_file(display, path, path.read_bytes(), options).changed
+    ]
+    kustomizations = [name for name in alone if name.endswith("kustomization.yaml")]
+    assert outcome.changed == alone and len(kustomizations) > 10

@@ -1196,20 +1196,24 @@ def _holds_kinds(data: bytes, kinds: set[str]) -> bool:
     return any(obj.kind in kinds for doc in documents for obj in iter_objects(doc))
 
 
-# Files the caller has just read and found without any networking marker (absolute, normalised):
-# ``needs_namespace_config`` need not read them again. Set only inside ``known_plain_files``.
+# What the caller has just learnt about files (absolute, normalised paths) while converting them:
+# files without any networking marker, and files that define NADs. ``needs_namespace_config`` need
+# not read those again. Set only inside ``known_files``.
 _KNOWN_PLAIN: frozenset[str] | set[str] = frozenset()
+_KNOWN_NADS: frozenset[str] | set[str] = frozenset()
 
 
 @contextmanager
-def known_plain_files(paths: set[str]) -> Iterator[None]:
-    """While converting kustomizations, trust that these files hold nothing that makes PodNetworks."""
-    global _KNOWN_PLAIN
-    prior, _KNOWN_PLAIN = _KNOWN_PLAIN, paths
+def known_files(plain: set[str], nads: set[str]) -> Iterator[None]:
+    """While converting kustomizations, trust that ``plain`` files make no PodNetworks and that
+    ``nads`` files hold NADs (so their kustomizations need the namespace configuration)."""
+    global _KNOWN_PLAIN, _KNOWN_NADS
+    prior = _KNOWN_PLAIN, _KNOWN_NADS
+    _KNOWN_PLAIN, _KNOWN_NADS = plain, nads
     try:
         yield
     finally:
-        _KNOWN_PLAIN = prior
+        _KNOWN_PLAIN, _KNOWN_NADS = prior
 
 
 def needs_namespace_config(kustomization: Path | str, options: Options) -> bool:
@@ -1217,6 +1221,8 @@ def needs_namespace_config(kustomization: Path | str, options: Options) -> bool:
     for file, stamp in dict.fromkeys(resource_stamps(os.fspath(kustomization))):
         if file in _KNOWN_PLAIN:
             continue
+        if file in _KNOWN_NADS:
+            return True
         try:
             found = _builds_native_objects_cached(file, stamp, options)
         except TypeError:  # an Options value that cannot be hashed: no cache
