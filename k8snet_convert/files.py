@@ -162,7 +162,9 @@ class StagedWrites:
     read and the temporary file renamed over it; then one more flush makes the renames durable. A
     file is at every moment its old or its new content, and a flush that fails keeps every original.
     Two flushes per batch instead of two per file: on a 10,000-file tree --write replaces or creates
-    1,405 files, and their fsyncs were a third of its time.
+    1,405 files, and their fsyncs were a third of its time (--write/--check, medians of 7 interleaved
+    runs on copies of the tree: 1.41 with syncfs, 1.83 with an fsync per file and per folder). A
+    syncfs also waits for other programs' unwritten data on the same file system.
     """
 
     def __init__(self) -> None:
