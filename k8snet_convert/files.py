@@ -127,27 +127,19 @@ def read_file(path: str | Path) -> bytes:
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def write_new(path: Path, data: bytes) -> None:
-    """Create a file the conversion adds (or replace it atomically if it exists)."""
-    _write_one(path, data, None, create=True)
-
-
 class ChangedOnDisk(OSError):
     """The file is not what was read: another process changed or deleted it meanwhile."""
 
 
 def write_atomic(path: Path, data: bytes, expected: bytes | None = None) -> None:
-    """Replace ``path`` with ``data``: temporary file in the same folder, flushed, renamed; mode kept.
+    """Replace ``path`` with ``data`` on its own: temporary file in the same folder, flushed, renamed;
+    mode kept (a batch of one, see StagedWrites).
 
     With ``expected``, the file must still hold exactly those bytes just before the rename, else
     nothing is written (ChangedOnDisk): a concurrent edit is never overwritten.
     """
-    _write_one(path, data, expected, create=False)
-
-
-def _write_one(path: Path, data: bytes, expected: bytes | None, create: bool) -> None:
     batch = StagedWrites()
-    problem = batch.add(0, path, data, expected, create)
+    problem = batch.add(path, path, data, expected)
     if problem is not None:
         raise problem
     for _key, failure in batch.commit():

@@ -51,13 +51,8 @@ def _load(path: Path | str) -> dict[str, Any]:
     return plain.load_mapping(os.fspath(path))
 
 
-def kustomization_in(folder: Path) -> Path | None:
-    """The kustomization file of a folder (kustomize accepts exactly these names)."""
-    found = _kustomization_in(os.fspath(folder))
-    return Path(found) if found is not None else None
-
-
 def _kustomization_in(folder: str) -> str | None:
+    """The kustomization file of a folder (kustomize accepts exactly these names)."""
     names = _names_in(folder)
     for name in KUSTOMIZATION_NAMES:
         if name in names:
@@ -85,12 +80,8 @@ def _names_in_cached(folder: str, _mtime: int, _ino: int) -> frozenset[str]:
     return frozenset(name for name in KUSTOMIZATION_NAMES if os.path.lexists(os.path.join(folder, name)))
 
 
-def patch_files(kustomization: Path) -> frozenset[Path]:
-    """Files a kustomization uses as patches (strategic-merge or JSON 6902)."""
-    return frozenset(Path(p) for p in _patch_paths(os.fspath(kustomization)))
-
-
 def _patch_paths(kustomization: str) -> frozenset[str]:
+    """Files a kustomization uses as patches (strategic-merge or JSON 6902), absolute and normalised."""
     key = plain.stamp(kustomization)
     return _patch_paths_cached(kustomization, key) if key is not None else frozenset()
 
