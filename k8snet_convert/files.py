@@ -39,21 +39,27 @@ def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
 
 
 def discover(
-    inputs: list[str], exclude: tuple[str, ...] = (), skipped: list[Path] | None = None
+    inputs: list[str],
+    exclude: tuple[str, ...] = (),
+    skipped: list[Path] | None = None,
+    unreadable: list[tuple[str, str]] | None = None,
 ) -> Iterator[tuple[str, Path | None]]:
     """(display name, path) for every input file; ``-`` is stdin (path None).
 
     Folders are walked recursively in sorted order (a folder's files, then its sub-folders), hidden
     folders skipped. Symbolic links met while walking are never followed (no loops, nothing outside
-    the roots): they are listed in ``skipped``. Files named on the command line are taken whatever
-    their extension.
+    the roots): they are listed in ``skipped``. Folders that cannot be listed are added to
+    ``unreadable`` with the reason. Files named on the command line are taken whatever their extension.
     """
-    for display, stdin in discover_names(inputs, exclude, skipped):
+    for display, stdin in discover_names(inputs, exclude, skipped, unreadable):
         yield display, None if stdin else Path(display)
 
 
 def discover_names(
-    inputs: list[str], exclude: tuple[str, ...] = (), skipped: list[Path] | None = None
+    inputs: list[str],
+    exclude: tuple[str, ...] = (),
+    skipped: list[Path] | None = None,
+    unreadable: list[tuple[str, str]] | None = None,
 ) -> Iterator[tuple[str, bool]]:
     """``discover`` without a Path per file: (display name, whether it is stdin). A file's path is
     ``Path(display)``; a run over 100,000 files builds Paths only for the files it converts."""
@@ -63,7 +69,7 @@ def discover_names(
             continue
         path = Path(item)
         if path.is_dir():
-            for display in _walk(path.as_posix(), exclude, skipped):
+            for display in _walk(path.as_posix(), exclude, skipped, unreadable):
                 yield display, False
         elif path.exists():
             if not _excluded(path, exclude):
@@ -72,7 +78,9 @@ def discover_names(
             raise UsageError(f"{item}: no such file or folder")
 
 
-def _walk(top: str, exclude: tuple[str, ...], skipped: list[Path] | None) -> Iterator[str]:
+def _walk(
+    top: str, exclude: tuple[str, ...], skipped: list[Path] | None, unreadable: list[tuple[str, str]] | None
+) -> Iterator[str]:
     # os.scandir, not os.walk with Paths: the directory entries already say which names are links and
     # folders, so a 10,000-file tree costs no stat per file (walking was a tenth of a --check run).
     # Display names are built like Path(top, ...).as_posix() would build them.
@@ -83,8 +91,10 @@ def _walk(top: str, exclude: tuple[str, ...], skipped: list[Path] | None) -> Ite
         try:
             with os.scandir(folder or ".") as scan:
                 entries = sorted(scan, key=lambda e: e.name)
-        except OSError:
-            continue  # unreadable or vanished meanwhile: as os.walk does
+        except OSError as exc:  # no permission, or removed meanwhile: said, and the walk goes on
+            if unreadable is not None:
+                unreadable.append(((folder or "./").rstrip("/") or "/", exc.strerror or str(exc)))
+            continue
         folders: list[str] = []
         for entry in entries:
             name = entry.name

@@ -91,6 +91,20 @@ def symlink_findings(links: list[Path], verb: str = "convert") -> list[Finding]:
     ]
 
 
+def unreadable_folder_findings(folders: list[tuple[str, str]]) -> list[Finding]:
+    """Folders the walk could not list: their files are not read, and the run says so."""
+    return [
+        Finding(
+            rule="unreadable-folder",
+            severity=Severity.ERROR,
+            message=f"cannot read the folder: {reason}; the files in it are not read",
+            file=folder,
+            hint="check its permissions",
+        )
+        for folder, reason in folders
+    ]
+
+
 def needs_parsing(path: Path | str | None, data: bytes, reverse: bool = False) -> bool:
     """Whether a file can hold anything for us: the byte pre-filter, plus kustomizations that set a
     namespace (over resources that may hold NADs: ``kustomize_convert.may_change`` looks further)."""

@@ -73,6 +73,14 @@ _RULES: tuple[Rule, ...] = (
         checked.""",
     ),
     _rule(
+        "unreadable-folder",
+        ERR,
+        _INPUT,
+        "A folder cannot be read",
+        """The operating system refused to list the folder (permissions), or it was removed during the
+        run. The files in it are not read; the rest of the run goes on.""",
+    ),
+    _rule(
         "invalid-input",
         ERR,
         _INPUT,

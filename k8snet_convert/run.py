@@ -22,6 +22,7 @@ from .results import (
     is_kustomization,
     needs_parsing,
     symlink_findings,
+    unreadable_folder_findings,
 )
 
 if TYPE_CHECKING:  # the pool machinery is imported only for runs big enough to use it
@@ -209,8 +210,9 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     out = stdout if stdout is not None else sys.stdout
     outcome = RunResult()
     links: list[Path] = []
+    unlisted: list[tuple[str, str]] = []
     # Streamed, not listed: on a 100,000-file tree the list of paths alone is tens of MiB.
-    stream = files.discover_names(inputs, options.exclude, links)
+    stream = files.discover_names(inputs, options.exclude, links, unlisted)
     head = list(itertools.islice(stream, SMALL_RUN))
     entries = itertools.chain(head, stream)
     run_nads = None
@@ -283,8 +285,9 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
 
             gc.unfreeze()
         progress.stop()
-    # Links are met while walking: only now are they all known.
+    # Links and unreadable folders are met while walking: only now are they all known.
     outcome.findings.extend(symlink_findings(links))
+    outcome.findings.extend(unreadable_folder_findings(unlisted))
     outcome.findings.extend(cross_file_findings(outcome.results))
     outcome.findings.sort(key=Finding.sort_key)
     return outcome

@@ -124,3 +124,46 @@ def test_staged_write_refuses_a_symlink(tmp_path: Path) -> None:
     problem = files.StagedWrites().add("k", tmp_path / "link.yaml", b"y\n")
     assert isinstance(problem, files.ChangedOnDisk)
     assert (tmp_path / "real.yaml").read_bytes() == b"x\n"
+
+
+def _refuse_to_list(monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
+    """Root lists mode-000 folders, so the refusal is simulated."""
+    real = os.scandir
+
+    def scandir(path: str) -> object:
+        if path.endswith(suffix):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(files.os, "scandir", scandir)
+
+
+def test_a_folder_that_cannot_be_listed_is_said_and_the_walk_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "a.yaml").write_text("kind: X\n")
+    (tmp_path / "open").mkdir()
+    (tmp_path / "open" / "b.yaml").write_text("kind: X\n")
+    _refuse_to_list(monkeypatch, "locked/")
+    unreadable: list[tuple[str, str]] = []
+    found = [name for name, _ in files.discover([str(tmp_path)], (), None, unreadable)]
+    assert found == [f"{tmp_path}/open/b.yaml"]
+    assert unreadable == [(f"{tmp_path}/locked", "Permission denied")]
+
+
+def test_a_run_reports_the_folder_it_could_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from k8snet_convert import cli
+
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "ok.yaml").write_text("kind: X\n")
+    _refuse_to_list(monkeypatch, "locked/")
+    for command in (["convert", "--check"], ["lint"]):
+        code = cli.main([*command, str(tmp_path)])
+        err = capsys.readouterr().err
+        assert code == 2, command
+        assert (
+            f"{tmp_path}/locked: error [unreadable-folder] cannot read the folder: Permission denied" in err
+        )

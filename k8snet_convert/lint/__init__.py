@@ -18,7 +18,7 @@ from .. import rules, suppress
 from ..context import FileContext
 from ..findings import Finding, Severity
 from ..options import Options
-from ..results import FileResult, cross_file_findings
+from ..results import FileResult, cross_file_findings, unreadable_folder_findings
 from . import dra, multus, native
 from .source import load, read_inputs, symlink_findings
 
@@ -61,7 +61,8 @@ def lint_paths(inputs: list[str], options: Options, checkers: tuple[Checker, ...
     results: list[FileResult] = []
     tables: dict[str, suppress.Suppressions] = {}
     skipped: list[Path] = []
-    for result in read_inputs(inputs, options, skipped):
+    unlisted: list[tuple[str, str]] = []
+    for result in read_inputs(inputs, options, skipped, unlisted):
         outcome.files_seen += 1
         results.append(result)
         if not result.findings:
@@ -69,7 +70,8 @@ def lint_paths(inputs: list[str], options: Options, checkers: tuple[Checker, ...
             if table is not None:
                 tables[result.display] = table
         result.original = b""  # only the findings and the cross-file facts are kept
-    every = symlink_findings(skipped, "check") + [f for r in results for f in r.findings]
+    every = symlink_findings(skipped, "check") + unreadable_folder_findings(unlisted)
+    every += [f for r in results for f in r.findings]
     every += cross_file_findings(results)
     for finding in _unique(every):
         if not rules.get(finding.rule).linted:

@@ -28,13 +28,17 @@ def may_matter(data: bytes) -> bool:
 
 
 def read_inputs(
-    inputs: list[str], options: Options, skipped: list[Path] | None = None
+    inputs: list[str],
+    options: Options,
+    skipped: list[Path] | None = None,
+    unreadable: list[tuple[str, str]] | None = None,
 ) -> Iterator[FileResult]:
     """A FileResult per input file; a file that cannot be read carries an ``unreadable-file`` error.
 
-    Symbolic links met in folders are not followed; they are added to ``skipped``.
+    Symbolic links met in folders are not followed; they are added to ``skipped``, and folders that
+    cannot be listed to ``unreadable``.
     """
-    for display, path in files.discover(inputs, options.exclude, skipped):
+    for display, path in files.discover(inputs, options.exclude, skipped, unreadable):
         if path is None:
             yield FileResult(display, None, sys.stdin.buffer.read())
             continue
