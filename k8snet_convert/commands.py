@@ -1,16 +1,15 @@
 """What every command line shares, without Typer: options from flags and configuration, running and
 reporting, and the mapping of errors to the exit codes of SPEC §7 (with a crash log for bugs).
 
-``entry.main`` runs ``check FILE...`` through here directly: Typer and the command definitions cost
-more to import than checking a file without networking content costs in all.
+``entry.main`` runs ``check FILE...`` and ``convert PATHS`` with on/off flags through here directly:
+Typer and the command definitions cost more to import than checking a file without networking
+content costs in all.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -170,6 +169,9 @@ def guarded(invoke: Callable[[], int]) -> int:
 
 
 def _crash_log() -> str:
+    import tempfile  # only when something went wrong: not on every run's start-up
+    import traceback
+
     fd, path = tempfile.mkstemp(prefix="k8snet-convert-crash-", suffix=".log")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(f"k8snet-convert {__version__}\nargv: {sys.argv!r}\n\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -170,7 +171,7 @@ def test_read_only_folder_under_write(tmp_path: Path, monkeypatch: pytest.Monkey
     def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
         raise PermissionError(errno.EACCES, "Permission denied")  # what mkstemp raises in a read-only folder
 
-    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
     outcome = run([str(tmp_path)], Options(mode=OutputMode.WRITE, jobs=1))
     assert [(f.rule, f.message) for f in outcome.findings if f.rule == "write-failed"] == [
         ("write-failed", "not written: Permission denied; the file on disk is unchanged")
