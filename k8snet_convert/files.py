@@ -160,12 +160,13 @@ class StagedWrites:
 
     Every file is written to a temporary file beside it; then the file system is flushed once (syncfs
     on Linux, else an fsync per temporary file); then each original is checked to be still what was
-    read and the temporary file renamed over it; then one more flush makes the renames durable. A
-    file is at every moment its old or its new content, and a flush that fails keeps every original.
-    Two flushes per batch instead of two per file: on a 10,000-file tree --write replaces or creates
-    1,405 files, and their fsyncs were a third of its time (--write/--check, medians of 7 interleaved
-    runs on copies of the tree: 1.41 with syncfs, 1.83 with an fsync per file and per folder). A
-    syncfs also waits for other programs' unwritten data on the same file system.
+    read and the temporary file renamed over it; then one more flush makes the renames durable (a
+    run does that once at its end, see ``commit``). A file is at every moment its old or its new
+    content, and a flush that fails keeps every original. Two flushes per batch, not two per file:
+    on a 10,000-file tree --write replaces or creates 1,405 files, and their fsyncs were a third of
+    its time (--write/--check, medians of 7 interleaved runs on copies of the tree: 1.41 with
+    syncfs, 1.83 with an fsync per file and per folder). A syncfs also waits for other programs'
+    unwritten data on the same file system.
     """
 
     def __init__(self) -> None:
@@ -202,8 +203,12 @@ class StagedWrites:
         self._staged.append((key, tmp, path, expected))
         return None
 
-    def commit(self) -> list[tuple[object, OSError]]:
-        """Flush, rename, flush; the keys of the files not replaced, with why (their originals kept)."""
+    def commit(self, defer_rename_flush: bool = False) -> list[tuple[object, OSError]]:
+        """Flush, rename, flush; the keys of the files not replaced, with why (their originals kept).
+
+        ``defer_rename_flush``: where one ``syncfs`` does it, the caller makes the renames durable
+        itself (``flush_file_systems`` once at the end of a run, instead of once per batch).
+        """
         staged, self._staged = self._staged, []
         if not staged:
             return []
@@ -229,9 +234,19 @@ class StagedWrites:
             except OSError as exc:
                 _remove(tmp)
                 failed.append((key, exc))
-        with contextlib.suppress(OSError):  # the renames are done; durability of the names is best effort
-            _flush(renamed, files=False)
+        if renamed and not (defer_rename_flush and _syncfs() is not None):
+            with contextlib.suppress(OSError):  # the renames are done; their durability is best effort
+                _flush(renamed, files=False)
         return failed
+
+
+def flush_file_systems(paths: list[str]) -> None:
+    """Make what was renamed under ``paths`` durable: one ``syncfs`` per file system (best effort).
+    Without syncfs every batch flushed its own renames, and there is nothing left to do."""
+    if _syncfs() is None:
+        return
+    with contextlib.suppress(OSError):
+        _flush([p for p in paths if p != "-"], files=False)
 
 
 def _remove(path: str) -> None:

@@ -166,7 +166,7 @@ def _process(
                 display, stdin = entries[index]
                 outcomes[index] = _process_one(display, stdin, options, run_nads, None, writes)
     if writes is not None:
-        for result, exc in writes.commit():
+        for result, exc in writes.commit(defer_rename_flush=True):  # run() flushes the renames
             assert isinstance(result, FileResult)
             result.findings.append(_write_failed(result.display, exc))
     return outcomes
@@ -278,6 +278,8 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
             dispatch(batch)
         while pending:
             deliver_ready(block=True)
+        if options.mode is OutputMode.WRITE and outcome.changed:
+            files.flush_file_systems(inputs)  # the workers' renames, once for the whole run
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
