@@ -308,6 +308,10 @@ def fresh_copy(src: Path, dest: Path) -> None:
         subprocess.run(["cp", "-a", str(src), str(dest)], check=True)
     else:
         shutil.copytree(src, dest, symlinks=True)
+    # The copy is set-up, not the tool's work: flush it here, untimed. Otherwise the tool's own flush
+    # (syncfs on Linux) writes the copy back too — about 0.1 s for the 10,000-file tree on this machine.
+    if hasattr(os, "sync"):
+        os.sync()
 
 
 def changed_files(original: Path, written: Path) -> int:

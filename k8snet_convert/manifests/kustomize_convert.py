@@ -46,7 +46,7 @@ from ..errors import ConvertError
 from ..files import lexical, lexical_str, read_file
 from ..model import Finding, Severity
 from ..options import AttachmentParams, Options, Target
-from ..results import nad_use
+from ..results import KUSTOMIZATION_NAMESPACE_MARKER, nad_use
 from . import plain, render
 from .edit import Editor, content_end
 from .kustomize import (
@@ -1243,7 +1243,7 @@ def may_change(kustomization: Path, data: bytes, options: Options) -> bool:
         return prefilter.may_contain_networking(data, options.to is Target.MULTUS)
     if prefilter.may_contain_networking(data):
         return True
-    if b"namespace" not in data:
+    if KUSTOMIZATION_NAMESPACE_MARKER not in data:
         return False
     path = lexical_str(kustomization)  # the key _resources reads it under
     content = plain.load(path)
