@@ -101,6 +101,21 @@ def test_a_plain_check_imports_neither_typer_nor_a_parser(files: Path) -> None:
     assert _imports(["check", "--quiet", "svc.yaml"], files) == "0 True True False"
 
 
+HEAVY = ("pydantic", "rich", "jsonschema", "k8snet_convert.report.sarif_report", "k8snet_convert.schema")
+
+
+@pytest.mark.parametrize("argv", [["check", "svc.yaml"], ["check", "pod.yaml"], ["check", "--quiet", "app"]])
+def test_check_imports_no_heavy_module(files: Path, argv: list[str]) -> None:
+    """pydantic, rich, jsonschema and the report formats load only when a command needs them."""
+    code = (
+        "import sys\nfrom k8snet_convert.entry import main\n"
+        f"main({argv!r})\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=files, capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
 CONVERT_CASES = [
     ["convert", ".", "--check"],
     ["convert", "svc.yaml", "pod.yaml"],
