@@ -68,7 +68,7 @@ def build_options(inputs: list[str], flags: dict[str, Any]) -> Options:
     except ValueError as exc:
         where = f" (from {found})" if found else ""
         raise UsageError(f"{exc}{where}") from None
-    from .dialects.native.profiles import check_template
+    from .model.names import check_template
 
     options = Options(**merged)
     problem = check_template(options.name_template)

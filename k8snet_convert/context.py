@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from yaml.nodes import Node
 
 from . import namespaces
+from .findings import Finding, Severity
 from .manifests.edit import Editor
 from .manifests.objects import K8sObject
 from .manifests.source import SourceText
 from .manifests.yamldoc import Document, line_col
-from .model import Finding, Severity
+from .model.inventory import Inventory
 from .options import Options
 
 
@@ -27,8 +28,18 @@ class FileContext:
     editor: Editor
     is_json: bool
     findings: list[Finding] = field(default_factory=list)
-    # NADs of every input of the run, by (namespace, name): only --inject-resources and --to dra use them
-    run_nads: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # The run-wide facts: NADs, PodNetworks, claims of every input (SPEC §6); empty for a lone text.
+    inventory: Inventory = field(default_factory=Inventory)
+    # Whether a kustomization uses the file as a patch (a patch cannot create objects): asked only when
+    # a conversion would create some, since finding out reads the kustomizations above the file.
+    patch_test: Callable[[], bool] | None = None
+    _is_patch: bool | None = field(default=None, repr=False)
+
+    @property
+    def is_patch(self) -> bool:
+        if self._is_patch is None:
+            self._is_patch = bool(self.patch_test is not None and self.patch_test())
+        return self._is_patch
 
     @property
     def text(self) -> str:

@@ -28,29 +28,17 @@ from . import namespaces
 from .context import FileContext
 from .dialects.dra import CLAIM_KIND, CLAIM_KINDS, TEMPLATE_KIND
 from .dialects.dra import reader as dra_reader
-from .dialects.dra.writer import plugin_chain
+from .dialects.dra.config import plugin_chain
 from .dialects.multus import reader as multus_reader
-from .dialects.multus.nad import Nad
-from .dialects.native.profiles import (
-    ATTACHMENT_KIND,
-    DEFAULT_NETWORK,
-    PARAMS_ANNOTATION,
-    PODNETWORK_KIND,
-    PRIMARY_INTERFACE,
-    SELECTION_KEY,
-)
+from .dialects.native.entries import NetworkEntry, read_networks
+from .dialects.native.objects import NativeAttachment, NativePodNetwork, read_attachment, read_podnetwork
+from .dialects.native.profiles import ATTACHMENT_KIND, PARAMS_ANNOTATION, PODNETWORK_KIND, SELECTION_KEY
 from .findings import Finding, Severity
-from .lint.entries import (
-    AttachmentInfo,
-    NetworkEntry,
-    PodNetworkInfo,
-    read_attachment,
-    read_networks,
-    read_podnetwork,
-)
 from .lint.source import load, read_inputs
 from .manifests.objects import K8sObject, PodTemplate, iter_objects, pod_template
 from .manifests.yamldoc import get_pair, get_path
+from .model import Network, Workload
+from .model.names import DEFAULT_NETWORK, PRIMARY_INTERFACE
 from .options import Options
 from .rules import Stage
 from .rules import get as rule_of
@@ -83,9 +71,9 @@ class Explanation:
 class Inventory:
     """Every network object of the inputs, for lookups by reference."""
 
-    nads: dict[tuple[str, str], Nad] = field(default_factory=dict)
-    podnetworks: dict[str, PodNetworkInfo] = field(default_factory=dict)
-    attachments: dict[tuple[str, str], AttachmentInfo] = field(default_factory=dict)
+    nads: dict[tuple[str, str], Network] = field(default_factory=dict)
+    podnetworks: dict[str, NativePodNetwork] = field(default_factory=dict)
+    attachments: dict[tuple[str, str], NativeAttachment] = field(default_factory=dict)
     selections: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # ConfigMap carriers
     # DRA: the CNI driver's claims and templates by (namespace, kind, name), and every claim object's key
     # (another driver's too), to tell "not a network" from "not among the inputs".
@@ -98,7 +86,7 @@ class _Workload:
     ctx: FileContext
     obj: K8sObject
     template: PodTemplate
-    multus: multus_reader.MultusWorkload | None = None
+    multus: Workload | None = None
     native: list[NetworkEntry] | None = None
     failed: bool = False  # the Multus annotation does not parse
     dra: dra_reader.DraWorkload | None = None  # a pod with spec.resourceClaims (of any driver)
@@ -129,8 +117,8 @@ def explain_paths(inputs: list[str], options: Options) -> Explanation:
 def _collect(ctx: FileContext, inventory: Inventory) -> list[_Workload]:
     multus = multus_reader.read_file(ctx)
     for nad in multus.nads:
-        inventory.nads[nad.key] = nad
-    by_node = {id(wl.obj.node): wl for wl in multus.workloads}
+        inventory.nads[nad.key] = nad.network
+    by_node = {id(wl.template.node): wl for wl in multus.workloads}
     dra = dra_reader.read_file(ctx)  # its findings are lint's business: explain only draws
     for source in dra.sources:
         inventory.claims[(source.namespace, source.kind, source.name)] = source
@@ -142,7 +130,7 @@ def _collect(ctx: FileContext, inventory: Inventory) -> list[_Workload]:
             if dra_reader.is_dra(obj) and obj.kind in CLAIM_KINDS:
                 inventory.claim_objects.add((namespace, obj.kind, obj.name))
             if obj.kind == PODNETWORK_KIND:
-                info = read_podnetwork(obj)
+                info = read_podnetwork(obj, ctx.options.provider, namespace)
                 inventory.podnetworks[info.name] = info
             elif obj.kind == ATTACHMENT_KIND:
                 inventory.attachments[(namespace, obj.name)] = read_attachment(obj, namespace)
@@ -159,9 +147,9 @@ def _collect(ctx: FileContext, inventory: Inventory) -> list[_Workload]:
                     ctx,
                     obj,
                     template,
-                    multus=by_node.get(id(obj.node)),
-                    native=networks[1] if networks else None,
-                    failed=id(obj.node) in multus.failed,
+                    multus=by_node.get(id(template.node)),
+                    native=networks.entries if networks else None,
+                    failed=id(template.node) in multus.templates and id(template.node) not in by_node,
                     dra=dra_by_node.get(id(obj.node)),
                 )
             )
@@ -229,7 +217,7 @@ def _route_mark(families: set[int], via: list[str] | None = None) -> str:
     return f"default route {names}" + (f" via {', '.join(via)}" if via else "")
 
 
-def _multus_interfaces(root: TreeNode, wl: multus_reader.MultusWorkload, inventory: Inventory) -> None:
+def _multus_interfaces(root: TreeNode, wl: Workload, inventory: Inventory) -> None:
     claimed: set[int] = set()
     nodes: list[TreeNode] = []
     for k, parsed in enumerate(wl.networks, start=1):
@@ -247,7 +235,7 @@ def _multus_interfaces(root: TreeNode, wl: multus_reader.MultusWorkload, invento
         if params:
             node.add(_params_node(params))
         nodes.append(node)
-    primary_parsed = wl.default_network
+    primary_parsed = wl.primary
     primary = TreeNode(
         (primary_parsed.interface if primary_parsed else None) or PRIMARY_INTERFACE, "interface"
     )
@@ -263,7 +251,7 @@ def _multus_interfaces(root: TreeNode, wl: multus_reader.MultusWorkload, invento
 def _native_interfaces(root: TreeNode, wl: _Workload, namespace: str, inventory: Inventory) -> None:
     assert wl.native is not None
     carried = _annotation_params(wl.template)
-    flagged = any(entry.families for entry in wl.native)
+    flagged = any(entry.gateways for entry in wl.native)
     for entry in wl.native:
         node = root.add(TreeNode(entry.interface or "(interface named by the implementation)", "interface"))
         params = dict(carried.get(entry.interface or "", {}))
@@ -272,12 +260,12 @@ def _native_interfaces(root: TreeNode, wl: _Workload, namespace: str, inventory:
         # Carried gateway IPs say, as in Multus, which gateway the flagged default route uses.
         gateways = params.pop("default-route", None)
         via = [str(ip) for ip in gateways] if isinstance(gateways, list) else None
-        if entry.families:
-            node.marks.append(_route_mark(entry.families, via))
+        if entry.gateways:
+            node.marks.append(_route_mark(set(entry.gateways), via))
         elif not flagged and entry.network == DEFAULT_NETWORK:
             node.marks.append("default route (implicit: no entry is flagged)")
         for problem in entry.problems:
-            node.add(TreeNode(f"invalid entry: {problem.message}"))
+            node.add(TreeNode(f"invalid entry: {problem.text(entry.index)}"))
         if entry.attachment is not None:
             node.add(_attachment_node(namespace, entry.attachment, inventory))
         elif entry.network is not None:
@@ -290,7 +278,8 @@ def _attachment_params(namespace: str, name: str, inventory: Inventory) -> dict[
     """The parameters a PodNetworkAttachment carries in its ConfigMaps' selection.json."""
     info = inventory.attachments.get((namespace, name))
     params: dict[str, Any] = {}
-    for ref in info.configmaps if info is not None else []:
+    refs = [(r.namespace or namespace, r.name) for r in info.refs if r.kind == "ConfigMap"] if info else []
+    for ref in refs:
         selection = inventory.selections.get(ref) or {}
         params.update({k: v for k, v in selection.items() if k not in ("name", "namespace", "interface")})
     return params
@@ -319,11 +308,12 @@ def _podnetwork_node(name: str, inventory: Inventory) -> TreeNode:
     if info is None:
         return TreeNode(f"PodNetwork {name} (not among the inputs)", "podnetwork", key=("podnetwork", name))
     detail = f"provider {info.provider}" if info.provider else "no provider"
-    if info.enabled is False:
+    if not info.enabled:
         detail += ", disabled"
     node = TreeNode(f"PodNetwork {name} ({detail})", "podnetwork", key=("podnetwork", name))
-    for ref in info.nad_refs:
-        node.add(_nad_node(ref.namespace, ref.name, inventory))
+    for ref in info.refs:
+        if ref.is_nad and ref.name:
+            node.add(_nad_node(ref.namespace or "default", ref.name, inventory))
     return node
 
 

@@ -81,6 +81,16 @@ class Options:
     emit_device_class: bool = False
     dra_api_version: DraApiVersion = DraApiVersion.V1
     drop_nads: bool = False
+    # The fields the user set (flags or project configuration), as opposed to defaults: a normalisation
+    # within one dialect happens only when asked for.
+    given: frozenset[str] = frozenset()
+    # The dialects converted from (``check`` looks for Multus-era networking only, plus the KEP revision
+    # the configuration asks for).
+    sources: tuple[str, ...] = ("multus", "native", "dra")
+    # More places the run-wide inventory reads (NADs, PodNetworks, claims) without converting them:
+    # the project configuration's ``inventory:`` paths, so a one-file pre-commit run resolves names the
+    # repository defines elsewhere.
+    inventory: tuple[str, ...] = ()
 
     @property
     def pod_api_version(self) -> str:

@@ -40,14 +40,15 @@ ESCAPES: tuple[bytes, ...] = (b"\\u", b"\\U", b"\\x", b"\\\n", b"\\\r")
 WIDE_BOMS: tuple[bytes, ...] = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32 BOMs start with these
 
 
-# Native pod entries (``name``/``interfaceName``) carry no marker of their own: going back to Multus, any
-# file that has a ``networks`` key is read.
+# Native pod entries (``name``/``interfaceName``) and DRA pod claims (a template named in another file) carry
+# no marker of their own: when that dialect is converted from, any file with the key is read.
 NATIVE_POD_MARKER = b"networks"
+DRA_POD_MARKER = b"resourceClaims"
 
 
-def may_contain_networking(data: bytes, reverse: bool = False) -> bool:
-    """Whether ``data`` can hold objects to convert; ``reverse``: the target is Multus."""
-    if reverse and NATIVE_POD_MARKER in data:
+def may_contain_networking(data: bytes, extra: tuple[bytes, ...] = ()) -> bool:
+    """Whether ``data`` can hold objects to convert; ``extra``: markers of pods without one of their own."""
+    if any(marker in data for marker in extra):
         return True
     if data[:2] in WIDE_BOMS or data[:4] == codecs.BOM_UTF32_BE:
         return True
@@ -56,3 +57,16 @@ def may_contain_networking(data: bytes, reverse: bool = False) -> bool:
         or b"\x00" in data
         or (b"\\" in data and any(escape in data for escape in ESCAPES))
     )
+
+
+# Kinds the run-wide inventory keeps (NADs, PodNetworks, DRA claims): a file without any of these bytes, nor
+# an escape or wide encoding that could hide them, holds nothing for it.
+FACT_MARKERS: tuple[bytes, ...] = (b"NetworkAttachmentDefinition", b"PodNetwork", b"resource.k8s.io")
+
+
+def may_hold_facts(data: bytes) -> bool:
+    if any(marker in data for marker in FACT_MARKERS) or b"\x00" in data:
+        return True
+    if data[:2] in WIDE_BOMS:
+        return True
+    return b"\\" in data and any(escape in data for escape in ESCAPES)

@@ -5,22 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import prefilter
 from .errors import ConvertError
 from .findings import Finding, Severity
-
-
-@dataclass(frozen=True)
-class InputNad:
-    """A NAD seen anywhere in the run's inputs (for the few options that look across files)."""
-
-    file: str
-    config: str | None
-    resource_name: str | None
-    # other files that define the same NAD differently: no definition may win by file order
-    conflicts: tuple[str, ...] = ()
+from .options import Options, Target
 
 
 @dataclass
@@ -105,12 +96,26 @@ def unreadable_folder_findings(folders: list[tuple[str, str]]) -> list[Finding]:
     ]
 
 
-def needs_parsing(path: Path | str | None, data: bytes, reverse: bool = False) -> bool:
-    """Whether a file can hold anything for us: the byte pre-filter, plus kustomizations that set a
-    namespace (over resources that may hold NADs: ``kustomize_convert.may_change`` looks further)."""
-    if prefilter.may_contain_networking(data, reverse):
+def needs_parsing(path: Path | str | None, data: bytes, options: Options) -> bool:
+    """Whether a file can hold anything for us: the byte pre-filter (with the pod markers of the dialects
+    converted from), plus kustomizations that set a namespace (over resources that may hold NADs:
+    ``kustomize_convert.may_change`` looks further)."""
+    if prefilter.may_contain_networking(data, pod_markers(options)):
         return True
-    return not reverse and is_kustomization(path) and KUSTOMIZATION_NAMESPACE_MARKER in data
+    return options.to is Target.NATIVE and is_kustomization(path) and KUSTOMIZATION_NAMESPACE_MARKER in data
+
+
+@lru_cache(maxsize=16)
+def pod_markers(options: Options) -> tuple[bytes, ...]:
+    """Markers of the pods of the dialects converted from that have none of their own: native pods
+    (``networks``) and DRA pods naming claims of another file (``resourceClaims``)."""
+    markers = []
+    target = options.to.value
+    if "native" in options.sources and (target != "native" or "profile" in options.given):
+        markers.append(prefilter.NATIVE_POD_MARKER)
+    if "dra" in options.sources and (target != "dra" or "dra_api_version" in options.given):
+        markers.append(prefilter.DRA_POD_MARKER)
+    return tuple(markers)
 
 
 # A kustomization without networking markers changes only when it sets ``namespace:`` (the key can be
@@ -128,10 +133,14 @@ def is_kustomization(path: Path | str | None) -> bool:
 COLLISION_HINT = "use --name-template '{namespace}.{name}' (invertible: namespaces contain no dots)"
 
 
-def cross_file_findings(results: Iterable[FileResult]) -> list[Finding]:
-    """NADs used but defined nowhere in the inputs; PodNetwork names claimed from two files."""
+def cross_file_findings(
+    results: Iterable[FileResult], defined: set[tuple[str, str]] | None = None
+) -> list[Finding]:
+    """NADs used but defined nowhere in the inputs (``defined``: the inventory's, else the results' own);
+    PodNetwork names claimed from two files."""
     results = list(results)
-    defined = {key for r in results for key in r.nads}
+    if defined is None:
+        defined = {key for r in results for key in r.nads}
     findings: list[Finding] = []
     reported: set[tuple[str, tuple[str, str]]] = set()
     for r in results:

@@ -19,6 +19,7 @@ Two texts are semantically equal when:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,21 +28,19 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from .context import FileContext
-from .dialects.multus.annotation import ParsedElement
-from .dialects.multus.nad import is_nad
-from .dialects.multus.reader import DEFAULT_NETWORK_KEY, NETWORKS_KEY, read_workload
-from .dialects.native import reader as native_reader
-from .dialects.native.profiles import PARAMS_ANNOTATION, PODNETWORK_KIND, PRIMARY_INTERFACE
+from .dialects.base import Reading
+from .dialects.registry import DIALECTS
 from .manifests.edit import Editor, content_end
-from .manifests.objects import POD_TEMPLATE_PATHS, K8sObject, iter_objects, pod_template
+from .manifests.objects import K8sObject, iter_objects, pod_template
 from .manifests.render import detect_style
 from .manifests.source import SourceText, dominant_newline
 from .manifests.yamldoc import YamlSyntaxError, get, parse_documents, to_python
-from .model import Finding, Severity
-from .options import AttachmentParams, Options, Target
+from .model import Attachment, Finding, Inventory, PodNetworkFact, Severity, Workload
+from .model.names import PRIMARY_INTERFACE, apply_template
+from .options import AnnotationStyle, AttachmentParams, DraApiVersion, Options, Profile, Target
 
 RULE = "roundtrip-mismatch"
-NETWORKING_ANNOTATIONS = (NETWORKS_KEY, DEFAULT_NETWORK_KEY, PARAMS_ANNOTATION)
+MERGE = "tag:yaml.org,2002:merge"
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -49,18 +48,25 @@ NETWORKING_ANNOTATIONS = (NETWORKS_KEY, DEFAULT_NETWORK_KEY, PARAMS_ANNOTATION)
 
 
 def load_text(
-    text: str, options: Options, display: str = "", path: Path | None = None, is_json: bool = False
+    text: str,
+    options: Options,
+    display: str = "",
+    path: Path | None = None,
+    is_json: bool = False,
+    inventory: Inventory | None = None,
 ) -> FileContext:
     """A FileContext for ``text``, as ``pipeline.load`` builds one, without its byte pre-filter.
 
     The pre-filter looks for markers a Multus file always has; a native pod of the kep-3698-rev2 profile
-    (``name``/``interfaceName`` entries only) has none, and the round trip must still read it.
-    Raises YamlSyntaxError.
+    (``name``/``interfaceName`` entries only) has none, and the round trip must still read it. The
+    inventory is ``inventory`` over the text's own objects. Raises YamlSyntaxError.
     """
+    from .scan import file_inventory
+
     docs = parse_documents(text)
     newline = dominant_newline(text)
     style = detect_style([d.root for d in docs], is_json)
-    return FileContext(
+    ctx = FileContext(
         display=display,
         path=path,
         source=SourceText(text=text, encoding="utf-8", bom=b"", newline=newline),
@@ -69,46 +75,65 @@ def load_text(
         editor=Editor(text, newline, style),
         is_json=is_json,
     )
+    own = file_inventory(ctx)
+    if inventory is not None:
+        own.merge(inventory)
+    ctx.inventory = own
+    return ctx
 
 
 def convert_text(
-    text: str, options: Options, display: str = "", path: Path | None = None, is_json: bool = False
+    text: str,
+    options: Options,
+    display: str = "",
+    path: Path | None = None,
+    is_json: bool = False,
+    inventory: Inventory | None = None,
 ) -> tuple[str, list[Finding]]:
-    """``text`` converted to ``options.to`` (native or multus) and the findings; on errors, ``text``."""
-    ctx = load_text(text, options, display, path, is_json)
-    if options.to is Target.MULTUS:
-        from .dialects.multus import writer as multus_writer
+    """``text`` converted to ``options.to`` and the findings; on errors, ``text``."""
+    from . import engine
 
-        multus_writer.write(ctx)
-    elif options.to is Target.NATIVE:
-        from .dialects.multus import reader as multus_reader
-        from .dialects.native import writer as native_writer
-
-        multus = multus_reader.read_file(ctx)
-        if not ctx.has_errors:
-            native_writer.write(ctx, multus)
-    else:
-        raise ValueError(f"no in-memory conversion to {options.to.value}")
+    ctx = load_text(text, options, display, path, is_json, inventory)
+    engine.convert(ctx)
     if ctx.has_errors or not ctx.editor.edits:
         return text, ctx.findings
     return ctx.editor.result(), ctx.findings
 
 
-def reverse_options(options: Options, native_text_ctx: FileContext | None = None) -> Options:
-    """The options that convert a result back: the opposite target, the same everything else.
+def read_all(ctx: FileContext) -> dict[str, Reading]:
+    """Every dialect of a text read into the model (findings land in a scratch list)."""
+    scratch = dataclasses.replace(ctx, findings=[])
+    return {name: dialect.read(scratch) for name, dialect in DIALECTS.items()}
 
-    Going back to native keeps the profile and apiVersion the native input was written in (SPEC §5).
-    """
-    if options.to is Target.NATIVE:
-        return replace(options, to=Target.MULTUS, verify_roundtrip=False)
-    back = replace(options, to=Target.NATIVE, verify_roundtrip=False)
-    if native_text_ctx is not None:
-        native = native_reader.read_file(native_text_ctx)
-        if native.profile is not None:
-            back = replace(back, profile=native.profile)
-        if native.api_version is not None and native.api_version != back.pod_api_version:
-            back = replace(back, api_version=native.api_version)
-    return back
+
+def reverse_options(options: Options, source_ctx: FileContext | None = None) -> Options:
+    """The options that convert a result back: the dialect the source was written in (Multus when it
+    holds none or several), the same everything else. Going back keeps the KEP revision, apiVersion and
+    DRA version the source was written in (SPEC §5)."""
+    back_to = Target.MULTUS
+    readings = read_all(source_ctx) if source_ctx is not None else {}
+    dialects = {wl.dialect for r in readings.values() for wl in r.workloads}
+    if len(dialects) == 1:
+        back_to = Target(dialects.pop())
+    elif options.to is Target.MULTUS:
+        back_to = Target.NATIVE
+    back = replace(options, to=back_to, verify_roundtrip=False, annotation_style=AnnotationStyle.AUTO)
+    given = set(options.given) - {"annotation_style"}
+    native = readings.get("native")
+    if back_to is Target.NATIVE and native is not None and native.own is not None:
+        if native.own.profile is not None:
+            back = replace(back, profile=native.own.profile)
+            given.add("profile")
+        if native.own.api_version is not None and native.own.api_version != back.pod_api_version:
+            back = replace(back, api_version=native.own.api_version)
+    dra = readings.get("dra")
+    if back_to is Target.DRA and dra is not None:
+        versions = {wl.variant for wl in dra.workloads if wl.variant}
+        if len(versions) == 1:
+            back = replace(back, dra_api_version=DraApiVersion(versions.pop()))
+    if back_to is Target.NATIVE and "profile" not in given:
+        back = replace(back, profile=Profile.KEP_3698)
+    return replace(back, given=frozenset(given))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -137,7 +162,7 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def canonical_element(parsed: ParsedElement, position: int | None) -> dict[str, Any]:
+def canonical_element(parsed: Attachment, position: int | None) -> dict[str, Any]:
     """One element in canonical form; ``position`` is k for the k-th network, None for the default one."""
     data = parsed.element.canonical()
     data["namespace"] = parsed.namespace
@@ -149,36 +174,51 @@ def canonical_element(parsed: ParsedElement, position: int | None) -> dict[str, 
     return data
 
 
-def canonical_networks(default: ParsedElement | None, networks: list[ParsedElement]) -> dict[str, Any]:
+def canonical_networks(default: Attachment | None, networks: list[Attachment]) -> dict[str, Any]:
     return {
         "default-network": canonical_element(default, None) if default is not None else None,
         "networks": [canonical_element(p, k) for k, p in enumerate(networks, start=1)],
     }
 
 
-def _without_networking(obj: K8sObject) -> Any:
-    """The workload as data without what the conversion owns: the annotations and ``spec.networks``."""
-    data = to_python(obj.node)
-    template = data
-    for key in POD_TEMPLATE_PATHS.get(obj.kind, ()):
-        template = template.get(key) if isinstance(template, dict) else None
-    if not isinstance(template, dict):
+def _data(node: Node, skip: set[int]) -> Any:
+    """A node as plain data, without the nodes in ``skip`` (the networking a conversion owns)."""
+    if isinstance(node, MappingNode) and not any(k.tag == MERGE for k, _ in node.value):
+        return {to_python(k): _data(v, skip) for k, v in node.value if id(v) not in skip}
+    if isinstance(node, SequenceNode):
+        return [_data(item, skip) for item in node.value if id(item) not in skip]
+    return to_python(node)
+
+
+def _without_networking(obj: K8sObject, workload: Workload | None) -> Any:
+    """The workload as data without what a conversion owns (its dialect's footprint); an annotations
+    map, metadata, claims list or spec that only held networking counts as absent."""
+    template = pod_template(obj)
+    assert template is not None
+    skip: set[int] = set()
+    if workload is not None:
+        footprint = workload.footprint
+        skip = {id(v) for _, v in footprint.annotations} | {id(v) for _, v in footprint.spec}
+        skip |= {id(item) for item in footprint.claims}
+    data = _data(obj.node, skip)
+    holder = data
+    for key in template.path.split(".") if template.path else []:
+        holder = holder.get(key) if isinstance(holder, dict) else None
+    if not isinstance(holder, dict):
         return data
-    metadata = template.get("metadata")
+    metadata = holder.get("metadata")
     if isinstance(metadata, dict):
-        annotations = metadata.get("annotations")
-        if isinstance(annotations, dict):
-            for key in NETWORKING_ANNOTATIONS:
-                annotations.pop(key, None)
-        if not annotations and "annotations" in metadata:
+        if "annotations" in metadata and not metadata["annotations"]:
             del metadata["annotations"]
-    if not metadata and "metadata" in template:
-        del template["metadata"]
-    spec = template.get("spec")
-    if isinstance(spec, dict):
-        spec.pop("networks", None)
-    if not spec and "spec" in template:  # ``spec:`` (null) and an emptied spec are both no spec
-        del template["spec"]
+        if not metadata and obj.kind != "Pod":
+            del holder["metadata"]
+    elif "metadata" in holder and metadata is None:
+        del holder["metadata"]
+    spec = holder.get("spec")
+    if isinstance(spec, dict) and "resourceClaims" in spec and not spec["resourceClaims"]:
+        del spec["resourceClaims"]
+    if "spec" in holder and not holder["spec"]:  # ``spec:`` (null) and an emptied spec are both no spec
+        del holder["spec"]
     return data
 
 
@@ -191,14 +231,23 @@ def _span(text: str, node: Node) -> str:
     return text[int(node.start_mark.index) : content_end(text, node)]
 
 
-def build_model(ctx: FileContext) -> Model:
-    """The semantic content of one parsed text (findings of the readers land in ``ctx`` and are ignored)."""
+def build_model(ctx: FileContext, carried: Any = None) -> Model:
+    """The semantic content of one parsed text. ``carried``, when given, maps an attachment to the element
+    a lossy target can carry (what comparing through DRA must leave out)."""
+    from .dialects.multus.nad import is_nad
+    from .dialects.native.profiles import PODNETWORK_KIND
+
     model = Model()
-    native = native_reader.read_file(ctx)
-    native_workloads = {id(wl.obj.node): wl for wl in native.workloads}
-    carriers = {id(a.obj.node) for wl in native.workloads for a in wl.attachments}
-    carriers |= {id(c.obj.node) for wl in native.workloads for c in wl.carriers}
-    for pn in native.podnetworks:
+    readings = read_all(ctx)
+    workloads: dict[int, Workload] = {}
+    for reading in readings.values():
+        for wl in reading.workloads:
+            workloads.setdefault(id(wl.template.node), wl)
+    unreadable = {t for r in readings.values() for t in r.templates} - set(workloads)
+    owned = {id(obj.node) for wl in workloads.values() for obj in wl.footprint.objects}
+    native = readings["native"].own
+    podnetworks = {id(pn.obj.node): pn for pn in native.podnetworks} if native is not None else {}
+    for pn in podnetworks.values():
         model.pn_nads[pn.name] = pn.nad
     text = ctx.text
     for doc in ctx.docs:
@@ -214,37 +263,38 @@ def build_model(ctx: FileContext) -> Model:
                 and isinstance(get(obj.node, "items"), SequenceNode)
             ):
                 continue  # a container: its items count (a wrapped JSON object is the same object)
+            template = pod_template(obj)
             if is_nad(obj):
-                ns = native_reader.quiet_namespace(ctx, obj)
-                model.nads[(ns, obj.name)] = Item(label, line, _span(text, obj.node))
-            elif obj.kind == PODNETWORK_KIND:
-                pn = next(p for p in native.podnetworks if p.obj.node is obj.node)
+                model.nads[(ctx.namespace_of(obj), obj.name)] = Item(label, line, _span(text, obj.node))
+            elif obj.kind == PODNETWORK_KIND and id(obj.node) in podnetworks:
+                pn = podnetworks[id(obj.node)]
                 value = {"nad": pn.nad, "enabled": pn.enabled, "problem": pn.problem}
                 model.podnetworks[pn.name] = Item(label, line, _canonical(value))
-            elif id(obj.node) in carriers:
+            elif id(obj.node) in owned or _generated_device_class(obj):
                 continue
-            elif pod_template(obj) is not None:
-                rest = Item(label, line, _canonical(_without_networking(obj)))
-                model.workloads.append((rest, Item(label, line, _networks(ctx, obj, native_workloads))))
+            elif template is not None:
+                found = workloads.get(id(template.node))
+                rest = Item(label, line, _canonical(_without_networking(obj, found)))
+                if id(template.node) in unreadable:
+                    networks = _canonical({"unreadable": "its networks"})
+                elif found is None:
+                    networks = _canonical(canonical_networks(None, []))
+                else:
+                    elements = [carried(a) if carried else a for a in found.networks]
+                    networks = _canonical(canonical_networks(found.primary, elements))
+                model.workloads.append((rest, Item(label, line, networks)))
             else:
                 model.others.append(Item(label, line, _span(text, obj.node)))
     return model
 
 
-def _networks(ctx: FileContext, obj: K8sObject, native: dict[int, native_reader.NativeWorkload]) -> str:
-    wl = native.get(id(obj.node))
-    if wl is not None:
-        if not wl.ok:
-            return _canonical({"unreadable": "spec.networks"})
-        return _canonical(canonical_networks(wl.default_network, wl.networks))
-    template = pod_template(obj)
-    assert template is not None
-    before = len(ctx.findings)
-    multus = read_workload(ctx, obj, template)
-    if multus is None:
-        failed = any(f.severity is Severity.ERROR for f in ctx.findings[before:])
-        return _canonical({"unreadable": "annotation"} if failed else canonical_networks(None, []))
-    return _canonical(canonical_networks(multus.default_network, multus.networks))
+def _generated_device_class(obj: K8sObject) -> bool:
+    """The DeviceClass --emit-device-class writes: part of the conversion, not a document of the user's."""
+    from .dialects.dra import DEVICE_CLASS_KIND, MANAGED_BY, MANAGED_BY_LABEL
+    from .manifests.yamldoc import get_path, scalar
+
+    labels = get_path(obj.node, "metadata", "labels")
+    return obj.kind == DEVICE_CLASS_KIND and scalar(get(labels, MANAGED_BY_LABEL)) == MANAGED_BY
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -297,11 +347,14 @@ def _network_changes(a: Item, b: Item) -> list[str]:
     return changes
 
 
-def compare(a: Model, b: Model) -> list[Difference]:
-    """Why ``b`` is not semantically equal to ``a``; empty when it is."""
+def compare(a: Model, b: Model, nads_dropped: bool = False) -> list[Difference]:
+    """Why ``b`` is not semantically equal to ``a``; empty when it is. ``nads_dropped``: NADs may be
+    missing from ``b`` (--drop-nads, outside the guarantee)."""
     found: list[Difference] = []
     for key, item in a.nads.items():
         other = b.nads.get(key)
+        if other is None and nads_dropped:
+            continue
         if other is None:
             found.append(Difference(item.line, f"{item.label} does not come back"))
         elif other.value != item.value:
@@ -354,18 +407,25 @@ def compare(a: Model, b: Model) -> list[Difference]:
 
 
 def differences(
-    a: str, b: str, options: Options, path: Path | None = None, is_json: bool = False
+    a: str,
+    b: str,
+    options: Options,
+    path: Path | None = None,
+    is_json: bool = False,
+    inventory: Inventory | None = None,
+    carried: Any = None,
+    nads_dropped: bool = False,
 ) -> list[Difference]:
     """Why text ``b`` is not semantically equal to text ``a`` (read with ``options``); empty when equal."""
     try:
-        model_a = build_model(load_text(a, options, path=path, is_json=is_json))
+        model_a = build_model(load_text(a, options, path=path, is_json=is_json, inventory=inventory), carried)
     except YamlSyntaxError as exc:
         return [Difference(exc.line, f"the original does not parse: {exc.message}")]
     try:
-        model_b = build_model(load_text(b, options, path=path, is_json=is_json))
+        model_b = build_model(load_text(b, options, path=path, is_json=is_json, inventory=inventory))
     except YamlSyntaxError as exc:
         return [Difference(0, f"the text that comes back does not parse: {exc.message}")]
-    return compare(model_a, model_b)
+    return compare(model_a, model_b, nads_dropped)
 
 
 def semantically_equal(
@@ -376,29 +436,54 @@ def semantically_equal(
 
 
 def round_trip(
-    text: str, options: Options, path: Path | None = None, is_json: bool = False
+    text: str,
+    options: Options,
+    path: Path | None = None,
+    is_json: bool = False,
+    inventory: Inventory | None = None,
 ) -> tuple[str, str, list[Difference]]:
     """Convert ``text`` to ``options.to`` and back; (there, back, differences from ``text``)."""
     try:
-        there, findings = convert_text(text, options, path=path, is_json=is_json)
+        there, findings = convert_text(text, options, path=path, is_json=is_json, inventory=inventory)
     except YamlSyntaxError as exc:
         return text, text, [Difference(exc.line, f"it does not parse: {exc.message}")]
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:
         return text, text, [Difference(f.line, f"it does not convert: {f.message}") for f in errors]
-    return there, *_back(text, there, options, path, is_json)
+    return there, *_back(text, there, options, path, is_json, inventory)
+
+
+def after_conversion(inventory: Inventory, options: Options) -> Inventory:
+    """The inventory as a run converting to ``options.to`` leaves it: converting to native gives every
+    NAD its PodNetwork (in the NAD's own file), which a file converted back resolves names through."""
+    after = Inventory()
+    after.merge(inventory)
+    if options.to is not Target.NATIVE:
+        after.podnetworks.clear()  # converting away from native removes the PodNetworks of NADs
+    if options.to is not Target.DRA:
+        after.claims.clear()
+    if options.to is Target.NATIVE:
+        for key in inventory.nad_keys:
+            name = apply_template(options.name_template, *key)
+            if after.podnetwork(name) is None:
+                after.add_podnetwork(PodNetworkFact(name, key, inventory.definitions[key][0].file))
+    return after
 
 
 def _back(
-    text: str, there: str, options: Options, path: Path | None, is_json: bool
+    text: str,
+    there: str,
+    options: Options,
+    path: Path | None,
+    is_json: bool,
+    inventory: Inventory | None = None,
 ) -> tuple[str, list[Difference]]:
     """``there`` (``text`` converted with ``options``) converted back, and how it differs from ``text``."""
     try:
-        native_ctx = (
-            load_text(text, options, path=path, is_json=is_json) if options.to is Target.MULTUS else None
-        )
-        back_options = reverse_options(options, native_ctx)
-        back, findings = convert_text(there, back_options, path=path, is_json=is_json)
+        source = load_text(text, options, path=path, is_json=is_json, inventory=inventory)
+        back_options = reverse_options(options, source)
+        after = after_conversion(source.inventory, options)
+        back, findings = convert_text(there, back_options, path=path, is_json=is_json, inventory=after)
     except YamlSyntaxError as exc:
         return there, [Difference(0, f"the converted text does not parse: {exc.message}")]
     errors = [f for f in findings if f.severity is Severity.ERROR]
@@ -406,29 +491,42 @@ def _back(
         return back, [
             Difference(f.line, f"the converted text does not convert back: {f.message}") for f in errors
         ]
-    return back, differences(text, back, options, path, is_json)
+    to_dra = options.to is Target.DRA
+    carried = _dra_carried(source.inventory) if to_dra else None
+    dropped = to_dra and options.drop_nads
+    return back, differences(text, back, options, path, is_json, inventory, carried, dropped)
+
+
+def _dra_carried(inventory: Inventory) -> Any:
+    """What a claim can carry of an attachment: the per-attachment fields its CNI config can say (the
+    writer reports every other one as dropped)."""
+    from .dialects.dra.config import embed
+    from .model import SelectionElement
+
+    def carried(attachment: Attachment) -> Attachment:
+        nad = inventory.nad(attachment.nad)
+        if nad is None or nad.config is None:
+            return attachment
+        keep = embed(nad.config, attachment.element.name, attachment.element).params
+        data = {k: v for k, v in attachment.element.canonical().items() if k in keep or k in _IDENTITY}
+        return replace(attachment, element=SelectionElement(data))
+
+    return carried
+
+
+_IDENTITY = ("name", "namespace", "interface")
 
 
 def verify_roundtrip(ctx: FileContext, new_text: str) -> None:
     """``--verify-roundtrip``: report each document of ``ctx`` that would not come back from ``new_text``."""
     options = ctx.options
-    if options.to is Target.DRA:
-        from .dialects.dra import to_multus  # its own semantics: what DRA can carry
-
-        to_multus.verify_roundtrip(ctx, new_text)
-        return
-    if options.to not in (Target.NATIVE, Target.MULTUS):
-        ctx.report(
-            "roundtrip-unsupported",
-            Severity.INFO,
-            f"--verify-roundtrip checks --to native, multus and dra; --to {options.to.value} has no reverse",
-        )
-        return
     hint = "the converted file would not convert back to this one; the file is left untouched"
     if options.attachment_params is AttachmentParams.DROP:
         hint += " (--attachment-params drop is outside the round-trip guarantee)"
     if options.inject_resources and options.to is Target.NATIVE:
         hint += " (--inject-resources adds container requests that the reverse does not remove)"
-    _, found = _back(ctx.text, new_text, options, ctx.path, ctx.is_json)
+    if options.drop_nads and options.to is Target.DRA:
+        hint += " (--drop-nads removes the NADs the way back needs)"
+    _, found = _back(ctx.text, new_text, options, ctx.path, ctx.is_json, ctx.inventory)
     for difference in found:
         ctx.report(RULE, Severity.ERROR, difference.message, line=difference.line, hint=hint)

@@ -6,18 +6,16 @@ import itertools
 import os
 import sys
 from collections import deque
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from . import files
+from . import files, prefilter
 from .errors import UsageError
 from .findings import Finding, Severity
 from .options import Options, OutputMode, Target
 from .results import (
     FileResult,
-    InputNad,
     cross_file_findings,
     is_kustomization,
     needs_parsing,
@@ -28,6 +26,8 @@ from .results import (
 if TYPE_CHECKING:  # the pool machinery is imported only for runs big enough to use it
     import multiprocessing.context
     from concurrent.futures import Future, ProcessPoolExecutor
+
+    from .model import Inventory
 
 EXIT_OK = 0
 EXIT_WORK = 1
@@ -70,9 +70,22 @@ BATCH_FILES = 256
 WINDOW_FILES = 2048
 
 
+# Standard input, read once: the inventory pass and the conversion both need its bytes.
+_STDIN: bytes | None = None
+# The run's inventory, set before workers start (forked workers share it) and in the main process.
+_INVENTORY: Inventory | None = None
+
+
+def _stdin() -> bytes:
+    global _STDIN
+    if _STDIN is None:
+        _STDIN = sys.stdin.buffer.read()
+    return _STDIN
+
+
 def _read_one(display: str, path: Path | str | None) -> bytes | Finding:
     if path is None:
-        return sys.stdin.buffer.read()
+        return _stdin()
     try:
         return files.read_file(path)
     except OSError as exc:
@@ -85,13 +98,6 @@ def _read_one(display: str, path: Path | str | None) -> bytes | Finding:
         )
 
 
-def _read(inputs: list[str], options: Options) -> Iterator[tuple[str, Path | None, bytes]]:
-    for display, path in files.discover(inputs, options.exclude):
-        data = _read_one(display, path)
-        if isinstance(data, bytes):
-            yield display, path, data
-
-
 def _jobs(options: Options) -> int:
     if options.jobs is not None:
         if options.jobs < 1:
@@ -100,18 +106,12 @@ def _jobs(options: Options) -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def _convert(
-    display: str,
-    path: Path | None,
-    data: bytes,
-    options: Options,
-    run_nads: dict[tuple[str, str], InputNad] | None,
-) -> FileResult:
+def _convert(display: str, path: Path | None, data: bytes, options: Options) -> FileResult:
     """One file, in a worker or inline; a crash becomes a finding so the run goes on."""
     from . import pipeline  # the parsing half: imported only when a file needs it
 
     try:
-        return pipeline.convert_file(display, path, data, options, run_nads)
+        return pipeline.convert_file(display, path, data, options, _INVENTORY)
     except RecursionError:
         result = FileResult(display, path, data)
         result.findings.append(
@@ -129,9 +129,7 @@ Entry = tuple[str, bool]  # (display name, whether it is stdin); a file's path i
 Outcome = FileResult | Finding | None  # a file's result, why it could not be read, or nothing to say
 
 
-def _process(
-    entries: list[Entry], options: Options, run_nads: dict[tuple[str, str], InputNad] | None
-) -> list[Outcome]:
+def _process(entries: list[Entry], options: Options) -> list[Outcome]:
     """Read, pre-filter and convert files (in a worker, or inline for small runs and stdin).
 
     Kustomizations come last within a batch: whether one needs the namespace configuration depends
@@ -147,7 +145,7 @@ def _process(
             kustomizations.append(len(outcomes))
             outcomes.append(None)
             continue
-        outcomes.append(_process_one(display, stdin, options, run_nads, markerless, writes))
+        outcomes.append(_process_one(display, stdin, options, markerless, writes))
     if kustomizations:
         from .manifests.kustomize_convert import known_files
 
@@ -164,7 +162,7 @@ def _process(
         with known_files(plain, nads):
             for index in kustomizations:
                 display, stdin = entries[index]
-                outcomes[index] = _process_one(display, stdin, options, run_nads, None, writes)
+                outcomes[index] = _process_one(display, stdin, options, None, writes)
     if writes is not None:
         for result, exc in writes.commit(defer_rename_flush=True):  # run() flushes the renames
             assert isinstance(result, FileResult)
@@ -176,7 +174,6 @@ def _process_one(
     display: str,
     stdin: bool,
     options: Options,
-    run_nads: dict[tuple[str, str], InputNad] | None,
     markerless: list[str] | None,
     writes: files.StagedWrites | None = None,
 ) -> Outcome:
@@ -184,8 +181,8 @@ def _process_one(
     if isinstance(data, Finding):
         return data
     keep = options.mode in (OutputMode.STDOUT, OutputMode.OUTPUT_DIR)
-    if needs_parsing(None if stdin else display, data, options.to is Target.MULTUS):
-        result = _convert(display, None if stdin else Path(display), data, options, run_nads)
+    if needs_parsing(None if stdin else display, data, options):
+        result = _convert(display, None if stdin else Path(display), data, options)
         if writes is not None:
             _stage(result, writes)
         return result if keep or not _says_nothing(result) else None
@@ -207,21 +204,20 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     convert batches of files, so that on two cores both work on files (when the main process read
     and filtered every file itself, it was the bottleneck of a 10,000-file run).
     """
+    global _INVENTORY, _STDIN
     out = stdout if stdout is not None else sys.stdout
     outcome = RunResult()
     links: list[Path] = []
     unlisted: list[tuple[str, str]] = []
+    jobs = _jobs(options)
+    _STDIN = None
+    # The run-wide facts first (SPEC §6): every file's conversion may resolve a name another file defines.
+    _INVENTORY = _build_inventory(inputs, options, jobs)
     # Streamed, not listed: on a 100,000-file tree the list of paths alone is tens of MiB.
     stream = files.discover_names(inputs, options.exclude, links, unlisted)
     head = list(itertools.islice(stream, SMALL_RUN))
     entries = itertools.chain(head, stream)
-    run_nads = None
-    if options.inject_resources or options.to is Target.DRA:
-        from .pipeline import collect_nads
-
-        run_nads = collect_nads(_read(inputs, options), options)
     many = len(head) > 1
-    jobs = _jobs(options)
     progress = _Progress.start(options)
     # Batches in input order: their outcomes, or the worker task computing them.
     pending: deque[list[Outcome] | Future[list[Outcome]]] = deque()
@@ -247,9 +243,9 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
         outcome.files_seen += len(batch)
         in_flight += len(batch)
         if pool is None or batch[0][1]:  # stdin is read here, never in a worker
-            pending.append(_process(batch, options, run_nads))
+            pending.append(_process(batch, options))
         else:
-            pending.append(pool.submit(_process, batch, options, run_nads))
+            pending.append(pool.submit(_process, batch, options))
         deliver_ready(block=in_flight > WINDOW_FILES)
 
     try:
@@ -258,7 +254,10 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
 
             _prepare_fork()
             pool = ProcessPoolExecutor(
-                max_workers=jobs, mp_context=_fork_context(), initializer=_die_with_parent
+                max_workers=jobs,
+                mp_context=_fork_context(),
+                initializer=_start_worker,
+                initargs=(_INVENTORY,),
             )
         batch: list[Entry] = []
         size = FIRST_BATCH
@@ -290,9 +289,65 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     # Links and unreadable folders are met while walking: only now are they all known.
     outcome.findings.extend(symlink_findings(links))
     outcome.findings.extend(unreadable_folder_findings(unlisted))
-    outcome.findings.extend(cross_file_findings(outcome.results))
+    outcome.findings.extend(cross_file_findings(outcome.results, set(_INVENTORY.nad_keys)))
     outcome.findings.sort(key=Finding.sort_key)
     return outcome
+
+
+def _scan(entries: list[Entry], options: Options) -> Inventory:
+    """The inventory of a batch of files (in a worker, or inline)."""
+    from .model import Inventory
+
+    inventory = Inventory()
+    for display, stdin in entries:
+        data = _read_one(display, None if stdin else display)
+        if isinstance(data, bytes) and prefilter.may_hold_facts(data):
+            from .scan import scan_bytes  # the parsing half: only for files that hold facts
+
+            scan_bytes(display, None if stdin else Path(display), data, options, inventory)
+    return inventory
+
+
+def _build_inventory(inputs: list[str], options: Options, jobs: int) -> Inventory:
+    """Every NAD, PodNetwork and CNI-DRA claim of the inputs and of the configuration's ``inventory``
+    paths. Only files with the kinds' bytes are parsed; a big tree is scanned by a pool of workers, in
+    batches merged in input order (the same inventory for any --jobs)."""
+    from .model import Inventory
+
+    names = itertools.chain(
+        files.discover_names(inputs, options.exclude),
+        files.discover_names(list(options.inventory), options.exclude) if options.inventory else (),
+    )
+    head = list(itertools.islice(names, SMALL_RUN))
+    inventory = Inventory()
+    if jobs == 1 or len(head) < SMALL_RUN:
+        inventory.merge(_scan([*head, *names], options))
+        return inventory
+    from concurrent.futures import ProcessPoolExecutor
+
+    _prepare_fork()
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context(), initializer=_die_with_parent)
+    try:
+        futures = []
+        batch: list[Entry] = []
+        for entry in itertools.chain(head, names):
+            if entry[1]:  # stdin: read here, never in a worker
+                inventory.merge(_scan([entry], options))
+                continue
+            batch.append(entry)
+            if len(batch) >= BATCH_FILES:
+                futures.append(pool.submit(_scan, batch, options))
+                batch = []
+        if batch:
+            futures.append(pool.submit(_scan, batch, options))
+        for future in futures:
+            inventory.merge(future.result())
+    finally:
+        pool.shutdown(cancel_futures=True)
+        import gc
+
+        gc.unfreeze()
+    return inventory
 
 
 def _take(
@@ -359,12 +414,17 @@ def _prepare_fork() -> None:
     """
     import gc
 
-    from . import pipeline  # noqa: F401
-    from .dialects.multus import reader  # noqa: F401
-    from .dialects.native import writer  # noqa: F401
+    from . import engine, pipeline, scan  # noqa: F401
     from .manifests import kustomize_convert  # noqa: F401
 
     gc.freeze()  # undone when the run ends (a library caller's later garbage must stay collectable)
+
+
+def _start_worker(inventory: Inventory | None) -> None:
+    """A conversion worker: it knows the run's inventory, and ends with the run."""
+    global _INVENTORY
+    _INVENTORY = inventory
+    _die_with_parent()
 
 
 def _die_with_parent() -> None:

@@ -12,12 +12,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from k8snet_convert import engine, roundtrip
 from k8snet_convert.context import FileContext
-from k8snet_convert.dialects.dra import to_multus
+from k8snet_convert.dialects.dra import elements as dra_elements
 from k8snet_convert.manifests.source import decode
-from k8snet_convert.model import SelectionElement, Severity
+from k8snet_convert.model import Inventory, SelectionElement, Severity
 from k8snet_convert.options import Options, Target
-from k8snet_convert.pipeline import FileResult, InputNad, collect_nads, convert_file, load
+from k8snet_convert.pipeline import FileResult, collect_inventory, convert_file, load
 
 from .conftest import FIXTURES
 
@@ -33,26 +34,29 @@ def case_options(case: Path) -> Options:
     return build_options([str(case)], raw)
 
 
-def back(text: str, run_nads: dict[tuple[str, str], InputNad] | None = None) -> tuple[str, FileContext]:
+def back(text: str, inventory: Inventory | None = None) -> tuple[str, FileContext]:
     """--to multus of one DRA file: the new text (the old one when nothing changes) and the context."""
-    ctx = load(FileResult("f.yaml", None, text.encode()), MULTUS)
-    assert ctx is not None
-    if run_nads:
-        ctx.run_nads = run_nads
-    to_multus.write(ctx)
-    return (ctx.editor.result() if ctx.editor.edits else text), ctx
+    ctx = roundtrip.load_text(text, MULTUS, "f.yaml", inventory=inventory)
+    engine.convert(ctx)
+    return (ctx.editor.result() if ctx.editor.edits and not ctx.has_errors else text), ctx
 
 
 def forward(text: str, options: Options = DRA, name: str = "f.yaml") -> tuple[str, FileContext]:
     """--to dra of one file with its own NADs as the run's: the output, and a context of the input."""
     data = text.encode()
-    nads = collect_nads([(name, None, data)], options)
-    result = convert_file(name, None, data, options, nads)
+    inventory = collect_inventory([(name, None, data)], options)
+    result = convert_file(name, None, data, options, inventory)
     assert result.new is not None and not result.failed, [f.message for f in result.findings]
     ctx = load(FileResult(name, None, data), options)
     assert ctx is not None
-    ctx.run_nads = nads
+    ctx.inventory = inventory
     return decode(result.new).text, ctx
+
+
+def roundtrip_problems(ctx: FileContext, converted: str) -> list[str]:
+    """How ``converted`` (``ctx``'s --to dra output) fails to come back to ``ctx``'s text."""
+    _, found = roundtrip._back(ctx.text, converted, ctx.options, ctx.path, ctx.is_json, ctx.inventory)
+    return [d.message for d in found]
 
 
 def findings(ctx: FileContext) -> list[tuple[str, Severity]]:
@@ -67,16 +71,16 @@ def test_every_converting_fixture_comes_back(case: Path) -> None:
     source = next(case.glob("input.*"))
     options = case_options(case)
     data = source.read_bytes()
-    nads = collect_nads([(source.name, source, data)], options)
-    result = convert_file(source.name, source, data, options, nads)
+    inventory = collect_inventory([(source.name, source, data)], options)
+    result = convert_file(source.name, source, data, options, inventory)
     if result.failed:
         assert result.new is None
         return
     assert result.new is not None
     ctx = load(FileResult(source.name, source, data), options)
     assert ctx is not None
-    ctx.run_nads = nads
-    assert to_multus.roundtrip_problems(ctx, decode(result.new).text) == []
+    ctx.inventory = inventory
+    assert roundtrip_problems(ctx, decode(result.new).text) == []
 
 
 def test_reverse_gives_back_the_original_lines() -> None:
@@ -149,11 +153,9 @@ def test_dropped_nads_are_not_recreated() -> None:
         ("Deployment", "api"),
         ("VirtualMachine", "vm1"),
     ]
-    load_ctx = load(FileResult("f.yaml", None, converted.encode()), MULTUS)
-    assert load_ctx is not None
-    from k8snet_convert.dialects.dra.reader import read_file
-
-    assert read_file(load_ctx).nad_refs() == [("apps", "net-a")]  # for the run's "NAD not found" check
+    result = convert_file("f.yaml", None, converted.encode(), MULTUS)
+    # for the run's "NAD not found" check
+    assert sorted({nad for nad, _ in result.nad_refs}) == [("apps", "net-a")]
 
 
 def test_hand_written_claims_are_left_with_a_warning() -> None:
@@ -201,30 +203,28 @@ def test_unused_generated_template_is_kept() -> None:
 
 
 def test_the_check_sees_a_lost_interface(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A reverse that forgets a field makes roundtrip_problems speak: the check can fail."""
+    """A reverse that forgets a field makes the round-trip check speak: the check can fail."""
     converted, ctx = forward((FIXTURES / "dra-several-interfaces" / "input.yaml").read_text())
-    assert to_multus.roundtrip_problems(ctx, converted) == []
-    original = to_multus._Reverse._elements
+    assert roundtrip_problems(ctx, converted) == []
+    original = dra_elements._attachment
 
-    def forgetful(self: Any, wl: Any, claims: Any) -> Any:
-        elements = original(self, wl, claims)
-        if not elements:
-            return elements
-        return [
-            SelectionElement.model_validate({k: v for k, v in e.canonical().items() if k != "interface"})
-            for e in elements
-        ]
+    def forgetful(*args: Any) -> Any:
+        found = original(*args)
+        if found is None:
+            return found
+        data = {k: v for k, v in found.element.canonical().items() if k != "interface"}
+        return type(found)(SelectionElement.model_validate(data), found.namespace)
 
-    monkeypatch.setattr(to_multus._Reverse, "_elements", forgetful)
-    problems = to_multus.roundtrip_problems(ctx, converted)
+    monkeypatch.setattr(dra_elements, "_attachment", forgetful)
+    problems = roundtrip_problems(ctx, converted)
     assert len(problems) == 1 and '"interface": "repl0"' in problems[0]
 
 
 def test_verify_roundtrip_reports_into_the_context() -> None:
     converted, ctx = forward((FIXTURES / "dra-shared-nads" / "input.yaml").read_text())
-    to_multus.verify_roundtrip(ctx, converted)
+    roundtrip.verify_roundtrip(ctx, converted)
     assert [f for f in ctx.findings if f.rule == "roundtrip-mismatch"] == []
-    to_multus.verify_roundtrip(ctx, converted.replace("ifName: net1", "ifName: other0", 1))
+    roundtrip.verify_roundtrip(ctx, converted.replace("ifName: net1", "ifName: other0", 1))
     # the template is shared by two workloads: both come back with another interface
     assert [f.rule for f in ctx.findings if f.severity is Severity.ERROR] == ["roundtrip-mismatch"] * 2
 
@@ -284,8 +284,8 @@ def test_generated_workloads_round_trip(pods: list[list[dict[str, Any]]]) -> Non
         )
     text = yaml.safe_dump_all(docs, sort_keys=False)
     data = text.encode()
-    nads = collect_nads([("g.yaml", None, data)], DRA)
-    result = convert_file("g.yaml", None, data, DRA, nads)
+    inventory = collect_inventory([("g.yaml", None, data)], DRA)
+    result = convert_file("g.yaml", None, data, DRA, inventory)
     if result.failed:
         # only duplicate interfaces may stop a conversion here
         assert {f.rule for f in result.findings if f.severity is Severity.ERROR} == {"duplicate-interface"}
@@ -293,8 +293,8 @@ def test_generated_workloads_round_trip(pods: list[list[dict[str, Any]]]) -> Non
     assert result.new is not None
     ctx = load(FileResult("g.yaml", None, data), DRA)
     assert ctx is not None
-    ctx.run_nads = nads
-    assert to_multus.roundtrip_problems(ctx, decode(result.new).text) == []
+    ctx.inventory = inventory
+    assert roundtrip_problems(ctx, decode(result.new).text) == []
 
 
 # -- the corpus ---------------------------------------------------------------------------------------------
@@ -313,9 +313,9 @@ def test_corpus_round_trip(corpus: Path) -> None:
     problems: dict[str, list[str]] = {}
     for paths in groups.values():
         sources = [(p.name, p, p.read_bytes()) for p in paths]
-        nads = collect_nads(sources, DRA)
+        inventory = collect_inventory(sources, DRA)
         for name, path, data in sources:
-            result = convert_file(name, path, data, DRA, nads)
+            result = convert_file(name, path, data, DRA, inventory)
             assert "internal-error" not in {f.rule for f in result.findings}, name
             if result.failed:
                 not_expressible[name] = sorted(
@@ -327,8 +327,8 @@ def test_corpus_round_trip(corpus: Path) -> None:
             converted += 1
             ctx = load(FileResult(name, path, data), DRA)
             assert ctx is not None
-            ctx.run_nads = nads
-            found = to_multus.roundtrip_problems(ctx, decode(result.new).text)
+            ctx.inventory = inventory
+            found = roundtrip_problems(ctx, decode(result.new).text)
             if found:
                 problems[name] = found
     assert problems == {}

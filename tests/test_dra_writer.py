@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 import yaml
 
-from k8snet_convert.dialects.dra.writer import TemplateKey, embed, plugin_chain
+from k8snet_convert.dialects.dra.config import embed, plugin_chain
+from k8snet_convert.dialects.dra.writer import TemplateKey
 from k8snet_convert.model import SelectionElement, Severity
 from k8snet_convert.options import DraApiVersion, Options, Target
-from k8snet_convert.pipeline import FileResult, collect_nads, convert_file
+from k8snet_convert.pipeline import FileResult, collect_inventory, convert_file
 
 DRA = Options(to=Target.DRA)
 
@@ -24,7 +25,7 @@ def element(**fields: Any) -> SelectionElement:
 def run(files: dict[str, str], options: Options = DRA) -> dict[str, FileResult]:
     """Convert several files as one run (the NADs of every file are known to each)."""
     sources = [(name, None, text.encode()) for name, text in files.items()]
-    nads = collect_nads(sources, options)
+    nads = collect_inventory(sources, options)
     return {name: convert_file(name, None, data, options, nads) for name, _, data in sources}
 
 

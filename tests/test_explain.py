@@ -177,7 +177,8 @@ def test_native_rev1_flags_and_implicit_default_route(tmp_path: Path) -> None:
         ("(interface named by the implementation)", []),
         ("a b", []),
     ]
-    assert tree.children[2].children[0].label.startswith("invalid entry: names both PodNetwork 'data'")
+    invalid = tree.children[2].children[0].label
+    assert invalid.startswith("invalid entry: spec.networks[2] names both a PodNetwork")
     flagged = pod.replace("{podNetworkName: data}", "{podNetworkName: data, isDefaultGW4: true}")
     (tree,) = explain_files(tmp_path, {"pod.yaml": flagged})
     assert [c.marks for c in tree.children] == [[], ["default route IPv4"], []]

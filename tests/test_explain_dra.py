@@ -11,7 +11,7 @@ import pytest
 from k8snet_convert.cli import main
 from k8snet_convert.explain import Explanation, TreeNode, explain_paths, render_text
 from k8snet_convert.options import Options, Target
-from k8snet_convert.pipeline import collect_nads, convert_file
+from k8snet_convert.pipeline import collect_inventory, convert_file
 from k8snet_convert.report.mermaid import render
 
 from .conftest import FIXTURES, ROOT
@@ -226,7 +226,7 @@ def test_parameters_that_cannot_be_read(tmp_path: Path) -> None:
 def to_dra(text: str) -> str:
     """Convert one file to DRA as a run does (its NADs known to it)."""
     options = Options(to=Target.DRA)
-    nads = collect_nads([("app.yaml", None, text.encode())], options)
+    nads = collect_inventory([("app.yaml", None, text.encode())], options)
     result = convert_file("app.yaml", None, text.encode(), options, nads)
     assert result.new is not None, [f.message for f in result.findings]
     return result.new.decode()

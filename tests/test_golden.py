@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from k8snet_convert.options import Options, Target
-from k8snet_convert.pipeline import collect_nads, convert_file
+from k8snet_convert.options import Options
+from k8snet_convert.pipeline import convert_file
 from k8snet_convert.validate import check_text
 
 from .conftest import FIXTURES
@@ -36,17 +36,11 @@ def _options(case: Path) -> Options:
     return build_options([str(case)], raw) if raw else Options()
 
 
-def _cross(options: Options) -> bool:
-    """Options that read NADs across the run's inputs (here: the case's one input file)."""
-    return options.inject_resources or options.to is Target.DRA
-
-
 def run_case(case: Path) -> tuple[Path, bytes, list[dict[str, Any]]]:
     source = next(case.glob("input.*"))
     options = _options(case)
     data = source.read_bytes()
-    names = collect_nads([(source.name, source, data)], options) if _cross(options) else None
-    result = convert_file(source.name, source, data, options, names)
+    result = convert_file(source.name, source, data, options)
     output = result.new if result.new is not None else result.original
     findings = [f.model_dump(mode="json", exclude={"file"}) for f in result.findings]
     return source, output, findings
@@ -76,6 +70,5 @@ def test_golden_output_validates_and_is_stable(case: Path, tmp_path: Path) -> No
     for extra in case.glob("kustomization.yaml"):
         (tmp_path / extra.name).write_bytes(extra.read_bytes())
     options = _options(case)
-    names = collect_nads([(again.name, again, expected)], options) if _cross(options) else None
-    second = convert_file(again.name, again, expected, options, names)
+    second = convert_file(again.name, again, expected, options)
     assert second.new is None or second.new == expected

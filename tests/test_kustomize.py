@@ -985,7 +985,8 @@ patches:
     [status] = [f for f in result.findings if f.rule == "default-namespace"]
     assert (status.line, status.path) == (3, "patches[0].patch.metadata")
     [error] = [f for f in result.findings if f.severity is Severity.ERROR]
-    assert (error.line, error.column, error.path) == (3, 7, "patches[0].patch")
+    path = 'patches[0].patch.metadata.annotations."k8s.v1.cni.cncf.io/networks"'
+    assert (error.line, error.column, error.path) == (8, 40, path)
 
 
 def test_other_targets_do_nothing_to_kustomizations(tmp_path: Path) -> None:

@@ -24,8 +24,8 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 
 from ..context import FileContext
 from ..dialects.dra import CLAIM_KIND, CLAIM_KINDS, TEMPLATE_KIND
+from ..dialects.dra.config import plugin_chain
 from ..dialects.dra.reader import ClaimSource, CniRequest, DeviceStatus, DraFile, is_dra, read_file
-from ..dialects.dra.writer import plugin_chain
 from ..findings import Severity
 from ..manifests.objects import iter_objects
 from ..manifests.yamldoc import get, get_path

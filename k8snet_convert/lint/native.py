@@ -14,19 +14,15 @@ from yaml.nodes import Node
 
 from .. import namespaces
 from ..context import FileContext
-from ..dialects.native.profiles import (
-    ATTACHMENT_KIND,
-    DEFAULT_NETWORK,
-    PARAMS_ANNOTATION,
-    PODNETWORK_KIND,
-    invalid_interface_reason,
-)
+from ..dialects.native.entries import NetworkEntry, read_networks
+from ..dialects.native.objects import read_attachment, read_podnetwork
+from ..dialects.native.profiles import ATTACHMENT_KIND, PARAMS_ANNOTATION, PODNETWORK_KIND
 from ..findings import Finding, Severity
 from ..manifests.objects import K8sObject, PodTemplate, iter_objects, pod_template
 from ..manifests.yamldoc import get, get_pair, get_path, is_true
+from ..model.names import DEFAULT_NETWORK, INTERFACE_HINT, invalid_interface_reason
 from ..options import DEFAULT_PROVIDER
 from ..results import FileResult
-from .entries import NetworkEntry, read_attachment, read_networks, read_podnetwork
 
 
 class _Report(Protocol):
@@ -61,7 +57,10 @@ def _namespace(ctx: FileContext, obj: K8sObject) -> str:
 
 
 def _podnetwork(ctx: FileContext, result: FileResult, obj: K8sObject) -> None:
-    info = read_podnetwork(obj)
+    info = read_podnetwork(obj, ctx.options.provider, _namespace(ctx, obj))
+    # A NAD reference without a namespace: the KEP's examples always give one; 'default' is what an
+    # unqualified namespaced reference means elsewhere in Kubernetes.
+    nad_refs = [r for r in info.refs if r.is_nad and r.name]
     where = obj.path + "spec"
     # A missing provider means Multus, as does the configured --provider (the reverse reader agrees).
     multus = {DEFAULT_PROVIDER, ctx.options.provider} - {""}
@@ -75,8 +74,8 @@ def _podnetwork(ctx: FileContext, result: FileResult, obj: K8sObject) -> None:
             path=where + ".provider",
         )
         return
-    if len(info.nad_refs) != 1 and info.name != DEFAULT_NETWORK:
-        count = len(info.nad_refs)
+    if len(nad_refs) != 1 and info.name != DEFAULT_NETWORK:
+        count = len(nad_refs)
         what = f"{count} NetworkAttachmentDefinitions" if count else "no NetworkAttachmentDefinition"
         ctx.report(
             "no-nad-reference",
@@ -88,20 +87,21 @@ def _podnetwork(ctx: FileContext, result: FileResult, obj: K8sObject) -> None:
             hint="reference one NAD: {group: k8s.cni.cncf.io, kind: network-attachment-definitions, "
             "name, namespace}",
         )
-    for ref in info.nad_refs:
+    for ref in nad_refs:
+        namespace = ref.namespace or "default"
         line, column = ref.node.start_mark.line + 1, ref.node.start_mark.column + 1
         finding = Finding(
             rule="nad-not-found",
             severity=Severity.INFO,
             message=f"PodNetwork {info.name} references NetworkAttachmentDefinition "
-            f"{ref.namespace}/{ref.name}, which is not among the inputs",
+            f"{namespace}/{ref.name}, which is not among the inputs",
             file=ctx.display,
             line=line,
             column=column,
             path=where + ".parametersRefs",
             hint=NAD_NOT_FOUND_HINT,
         )
-        result.nad_refs.append(((ref.namespace, ref.name), finding))
+        result.nad_refs.append(((namespace, ref.name), finding))
 
 
 def _pod(
@@ -120,7 +120,7 @@ def _pod(
                 hint="remove the annotation, or add the spec.networks it belongs to",
             )
         return
-    key, entries = found
+    key, entries = found.key, found.entries
     path = template.key_path("spec", "networks")
     title = f"{obj.kind} {obj.name or obj.generate_name or '(unnamed)'}"
 
@@ -134,9 +134,11 @@ def _pod(
             key,
             "drop spec.networks or hostNetwork",
         )
+    if found.problem is not None:
+        report(found.problem.rule, "spec.networks must be a list", found.problem.node)
     for entry in entries:
         for problem in entry.problems:
-            report(problem.rule, f"spec.networks entry {entry.index + 1}: {problem.message}", problem.node)
+            report(problem.rule, problem.text(entry.index), problem.node, problem.hint)
         if entry.unknown_keys:
             ctx.report(
                 "unknown-entry-key",
@@ -196,7 +198,7 @@ def _interfaces(report: _Report, entries: list[NetworkEntry]) -> None:
                 "invalid-interface-name",
                 f"interface name {entry.interface!r} of {entry.label} {reason}",
                 entry.interface_node,
-                "interface names are 1-15 bytes, not '.' or '..', without '/', ':' or whitespace",
+                INTERFACE_HINT,
             )
         other = seen.get(entry.interface)
         if other is not None:
@@ -211,7 +213,7 @@ def _interfaces(report: _Report, entries: list[NetworkEntry]) -> None:
 
 def _gateways(report: _Report, entries: list[NetworkEntry]) -> None:
     for family in (4, 6):
-        owners = [e for e in entries if family in e.families]
+        owners = [e for e in entries if family in e.gateways]
         if len(owners) > 1:
             report(
                 "multiple-default-routes",

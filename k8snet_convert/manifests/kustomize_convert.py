@@ -46,7 +46,7 @@ from ..errors import ConvertError
 from ..files import lexical, lexical_str, read_file
 from ..model import Finding, Severity
 from ..options import AttachmentParams, Options, Target
-from ..results import KUSTOMIZATION_NAMESPACE_MARKER, nad_use
+from ..results import KUSTOMIZATION_NAMESPACE_MARKER, nad_use, pod_markers
 from . import plain, render
 from .edit import Editor, content_end
 from .kustomize import (
@@ -284,6 +284,7 @@ class _Converted:
 def _synthetic_context(
     ctx: FileContext, text: str, docs: list[Document], style: Style, path: Path | None
 ) -> FileContext:
+    """A patch's text as a file of its own: a patch cannot create objects (``is_patch``)."""
     return FileContext(
         display=ctx.display,
         path=path,
@@ -292,6 +293,8 @@ def _synthetic_context(
         options=ctx.options,
         editor=Editor(text, "\n", style),
         is_json=style.json,
+        inventory=ctx.inventory,
+        patch_test=lambda: True,
     )
 
 
@@ -748,8 +751,7 @@ class _PatchRewriter:
 
     def _convert(self, networks: str | None, default: str | None, op: _KeyOp) -> _Converted | None:
         """Convert a workload of the target's kind that carries the patch's annotations."""
-        from ..dialects.multus import reader as multus_reader
-        from ..dialects.native import writer as native_writer
+        from .. import engine
 
         annotations = {
             k: v for k, v in ((NETWORKS_KEY, networks), (DEFAULT_NETWORK_KEY, default)) if v is not None
@@ -771,9 +773,7 @@ class _PatchRewriter:
             obj["spec"] = template["spec"]
         text = json.dumps(obj, ensure_ascii=False)
         sctx = _synthetic_context(self.ctx, text, parse_documents(text), Style(json=True), None)
-        multus = multus_reader.read_file(sctx)
-        if not sctx.has_errors:
-            native_writer.write(sctx, multus)
+        conversion = engine.convert(sctx)
         objects = list(_objects(yaml.safe_load(sctx.editor.result()))) if not sctx.has_errors else []
         creates = [o for o in objects if o.get("kind") == ATTACHMENT_KIND]
         at = op.value if op.value is not None else op.item
@@ -801,11 +801,7 @@ class _PatchRewriter:
             return None
         meta = converted_template.get("metadata") or {}
         params = (meta.get("annotations") or {}).get(PARAMS_ANNOTATION) if isinstance(meta, dict) else None
-        refs = [
-            (p.namespace, p.element.name)
-            for wl in multus.workloads
-            for p in [*wl.networks, *([wl.default_network] if wl.default_network else [])]
-        ]
+        refs = [a.nad for r in conversion.readings.values() for wl in r.workloads for a in wl.attachments]
         self._record_refs(refs, at, op.index)
         return _Converted(entries, params if isinstance(params, str) else None, refs)
 
@@ -1115,43 +1111,24 @@ def _inner_style(docs: list[Document], outer: Style) -> Style:
 def _inline_smp(
     ctx: FileContext, result: FileResult, where: _Where, text: str, docs: list[Document], style: Style
 ) -> Editor:
-    """Convert an inline strategic-merge patch like a workload file; it may not gain objects."""
-    from ..dialects.multus import reader as multus_reader
-    from ..dialects.native import writer as native_writer
+    """Convert an inline strategic-merge patch like a workload file. A patch makes no objects: per-attachment
+    parameters in ConfigMaps are an error (the writer's), and a patch of a NAD changes the NAD its base
+    defines, whose own conversion adds the PodNetwork."""
+    from .. import engine
 
     # The kustomization's own path: namespaces resolve as for a file next to it.
     sctx = _synthetic_context(ctx, text, docs, style, ctx.path)
-    multus = multus_reader.read_file(sctx)
-    # A patch of a NAD changes the NAD its base defines; that base's conversion adds the PodNetwork.
-    multus.nads.clear()
-    if not sctx.has_errors:
-        native_writer.write(sctx, multus)
-    grows = False
-    if sctx.editor.edits and not sctx.has_errors:
-        grows = len(parse_documents(sctx.editor.result())) > len(docs)
+    conversion = engine.convert(sctx)
     for finding in sctx.findings:
-        if grows and finding.rule == "attachment-params-moved":
-            continue
         where.relocate(finding, None, "." + finding.path if finding.path else "")
-    if grows:
-        where.report(
-            "attachment-params-in-patch",
-            Severity.ERROR,
-            "the inline patch has per-attachment parameters, which need a PodNetworkAttachment and ConfigMap "
-            "that a patch cannot create",
-            docs[0].root,
-            hint=PATCH_HINT,
-        )
-    for wl in multus.workloads:
-        ref = wl.networks_ref or wl.default_ref
-        assert ref is not None
-        parsed = [*wl.networks, *([wl.default_network] if wl.default_network else [])]
-        refs = [(p.namespace, p.element.name) for p in parsed]
-        line, column = where.location(ref.value)
-        subject = f"{wl.obj.kind} {wl.name} (inline patch)"
-        for nad in refs:
-            result.nad_refs.append(nad_use(nad, subject, ctx.display, line, column, where.base_path))
-    return sctx.editor if not grows else Editor(text, "\n", style)
+    for wl in (w for r in conversion.readings.values() for w in r.workloads):
+        line, column = where.location(wl.anchor)
+        subject = f"{wl.label} (inline patch)"
+        for attachment in wl.attachments:
+            result.nad_refs.append(
+                nad_use(attachment.nad, subject, ctx.display, line, column, where.base_path)
+            )
+    return sctx.editor
 
 
 # -- the namespace transformer configuration ---------------------------------------------------------
@@ -1169,8 +1146,6 @@ def _builds_native_objects(path: str, options: Options) -> bool:
     answer is the same before and after the file is converted, so it does not depend on whether a run
     with --write has reached the file yet.
     """
-    from ..pipeline import convert_file
-
     try:
         data = read_file(path)
     except OSError:
@@ -1184,8 +1159,23 @@ def _builds_native_objects(path: str, options: Options) -> bool:
     # the conversion itself, so it is done last and only for files that may hold such a workload.
     if b"cni.cncf.io" not in data or options.attachment_params is not AttachmentParams.CONFIGMAP:
         return False
-    converted = convert_file(path, Path(path), data, options)
-    return converted.new is not None and _holds_kinds(converted.new, wanted)
+    new = _converted_text(path, data, options)
+    return new is not None and _holds_kinds(new.encode(), wanted)
+
+
+def _converted_text(path: str, data: bytes, options: Options) -> str | None:
+    """A resource file converted on its own (None when it fails or does not change)."""
+    from .. import engine
+    from ..loading import load
+    from ..results import FileResult
+    from ..scan import file_inventory
+
+    ctx = load(FileResult(path, Path(path), data), options)
+    if ctx is None:
+        return None
+    ctx.inventory = file_inventory(ctx)
+    engine.convert(ctx)
+    return ctx.editor.result() if ctx.editor.edits and not ctx.has_errors else None
 
 
 def _holds_kinds(data: bytes, kinds: set[str]) -> bool:
@@ -1240,7 +1230,7 @@ def may_change(kustomization: Path, data: bytes, options: Options) -> bool:
     resources that make PodNetworks, which the plain-data reading of it and its resources tells.
     """
     if options.to is not Target.NATIVE:
-        return prefilter.may_contain_networking(data, options.to is Target.MULTUS)
+        return prefilter.may_contain_networking(data, pod_markers(options))
     if prefilter.may_contain_networking(data):
         return True
     if KUSTOMIZATION_NAMESPACE_MARKER not in data:

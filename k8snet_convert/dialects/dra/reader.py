@@ -30,8 +30,8 @@ from ...context import FileContext
 from ...manifests.objects import K8sObject, PodTemplate, iter_objects, pod_template
 from ...manifests.yamldoc import get, get_path, scalar, to_python
 from ...model import Severity
+from ...model.names import PRIMARY_INTERFACE, invalid_interface_reason
 from ...namespaces import resolve
-from ..native.profiles import PRIMARY_INTERFACE, invalid_interface_reason
 from . import (
     ALLOCATION_MODE,
     CLAIM_KIND,
@@ -45,7 +45,7 @@ from . import (
     PARAMETERS_LIMIT,
     RESOURCE_GROUP,
 )
-from .writer import parameters_size, plugin_chain
+from .config import parameters_size, plugin_chain
 
 
 def is_dra(obj: K8sObject) -> bool:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import ipaddress
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from yaml.nodes import ScalarNode
 
 from ...context import FileContext
 from ...manifests.objects import K8sObject
-from ...manifests.yamldoc import get, get_path, scalar
-from ...model import Severity
+from ...manifests.yamldoc import get_path, scalar
+from ...model import Network, Severity
+from ..base import NadSite
 
 NAD_KIND = "NetworkAttachmentDefinition"
 NAD_GROUP = "k8s.cni.cncf.io"
@@ -21,71 +19,27 @@ RESOURCE_NAME_KEY = "k8s.v1.cni.cncf.io/resourceName"
 KNOWN_CNI_VERSIONS = ("0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0")
 
 
-@dataclass
-class Nad:
-    obj: K8sObject
-    name: str
-    namespace: str
-    config_text: str | None  # None or "" = config-less (the config lives on the nodes)
-    config: dict[str, Any] | None  # parsed, when valid JSON
-    resource_name: str | None
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return self.namespace, self.name
-
-    @property
-    def plugins(self) -> list[dict[str, Any]]:
-        """The plugin chain: one plugin for a single config, the list of a conflist (``type`` wins)."""
-        if not self.config:
-            return []
-        if self.config.get("type"):
-            return [self.config]
-        plugins = self.config.get("plugins")
-        return [p for p in plugins if isinstance(p, dict)] if isinstance(plugins, list) else []
-
-    def ipam_families(self) -> set[int] | None:
-        """Address families of the IPAM ranges, when the config says (None = unknown)."""
-        families: set[int] = set()
-        for plugin in self.plugins:
-            ipam = plugin.get("ipam")
-            if isinstance(ipam, dict):
-                families |= _families(ipam)
-        return families or None
-
-
 def is_nad(obj: K8sObject) -> bool:
     return obj.kind == NAD_KIND and obj.api_version.startswith(NAD_GROUP + "/")
 
 
-def _families(ipam: dict[str, Any]) -> set[int]:
-    """Families of every address-like value in an IPAM section (host-local, static, whereabouts...)."""
-    found: set[int] = set()
-
-    def visit(value: Any) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if key in ("routes", "dns", "exclude"):
-                    continue
-                visit(item)
-        elif isinstance(value, list):
-            for item in value:
-                visit(item)
-        elif isinstance(value, str):
-            with contextlib.suppress(ValueError):
-                found.add(ipaddress.ip_network(value.split("-")[0], strict=False).version)
-
-    visit({k: v for k, v in ipam.items() if k in ("subnet", "ranges", "range", "addresses", "ipRanges")})
-    return found
+def network_of(obj: K8sObject, namespace: str, display: str) -> Network:
+    """The NAD as the model holds it (no checks: ``read_nad`` makes them)."""
+    return Network(
+        (namespace, obj.name),
+        scalar(get_path(obj.node, "spec", "config")),
+        scalar(get_path(obj.node, "metadata", "annotations", RESOURCE_NAME_KEY)),
+        display,
+    )
 
 
-def read_nad(ctx: FileContext, obj: K8sObject) -> Nad:
+def read_nad(ctx: FileContext, obj: K8sObject) -> NadSite:
     namespace = ctx.namespace_of(obj)
     name = obj.name
-    resource_name = scalar(get_path(obj.node, "metadata", "annotations", RESOURCE_NAME_KEY))
+    nad = NadSite(network_of(obj, namespace, ctx.display), obj)
+    resource_name = nad.network.resource_name
     config_node = get_path(obj.node, "spec", "config")
-    config_text = scalar(config_node)
-    nad = Nad(obj, name, namespace, config_text, None, resource_name)
+    config_text = nad.network.config_text
     where = obj.path + "spec.config"
     if not config_text or not config_text.strip():
         if config_text is not None and config_text.strip() == "" and config_text != "":
@@ -108,7 +62,7 @@ def read_nad(ctx: FileContext, obj: K8sObject) -> Nad:
             )
     else:
         assert isinstance(config_node, ScalarNode)
-        nad.config = _parse_config(ctx, nad, config_node, where)
+        _check_config(ctx, nad, config_node, where)
     if resource_name:
         ctx.report(
             "device-resources",
@@ -123,7 +77,7 @@ def read_nad(ctx: FileContext, obj: K8sObject) -> Nad:
     return nad
 
 
-def _parse_config(ctx: FileContext, nad: Nad, node: ScalarNode, where: str) -> dict[str, Any] | None:
+def _check_config(ctx: FileContext, nad: NadSite, node: ScalarNode, where: str) -> dict[str, Any] | None:
     text = str(node.value)
     try:
         config = json.loads(text)
@@ -214,15 +168,3 @@ def locate_in_scalar(text: str, node: ScalarNode, pos: int) -> tuple[int, int]:
             return first_line + i, col0 + lead + (pos - consumed) + 1
         consumed += len(stripped) + 1
     return int(node.end_mark.line) + 1, int(node.end_mark.column) + 1
-
-
-def nad_identity(nad: Nad) -> str:
-    """What decides whether two NADs are the same network: config and resource name."""
-    if nad.config is not None:
-        return json.dumps(nad.config, sort_keys=True) + "|" + (nad.resource_name or "")
-    return (nad.config_text or "") + "|" + (nad.resource_name or "")
-
-
-def get_config_node(obj: K8sObject) -> ScalarNode | None:
-    node = get(get(obj.node, "spec"), "config")
-    return node if isinstance(node, ScalarNode) else None

@@ -1,18 +1,19 @@
-"""Multus reader: NADs and the pod-template annotations of workloads, one file at a time."""
+"""Multus reader: NADs and the pod-template annotations of workloads, into the model."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import Node, ScalarNode
 
 from ...context import FileContext
 from ...errors import AnnotationError
 from ...manifests.objects import K8sObject, PodTemplate, guessed_templates, iter_objects, pod_template
 from ...manifests.yamldoc import get, get_pair, get_path, is_true, scalar
-from ...model import Severity
+from ...model import Footprint, Severity, Workload
+from ..base import Reading
 from .annotation import ParsedElement, parse_default_network, parse_networks
-from .nad import Nad, is_nad, read_nad
+from .nad import is_nad, read_nad
 
 NETWORKS_KEY = "k8s.v1.cni.cncf.io/networks"
 DEFAULT_NETWORK_KEY = "v1.multus-cni.io/default-network"
@@ -24,30 +25,6 @@ MULTUS_POD_KEYS = (NETWORKS_KEY, DEFAULT_NETWORK_KEY)
 class AnnotationRef:
     key: ScalarNode
     value: Node
-
-
-@dataclass
-class MultusWorkload:
-    obj: K8sObject
-    template: PodTemplate
-    namespace: str
-    networks: list[ParsedElement]
-    default_network: ParsedElement | None
-    networks_ref: AnnotationRef | None
-    default_ref: AnnotationRef | None
-    host_network: bool
-
-    @property
-    def name(self) -> str:
-        return self.obj.name or self.obj.generate_name.rstrip("-") or self.obj.kind.lower()
-
-
-@dataclass
-class MultusFile:
-    nads: list[Nad] = field(default_factory=list)
-    workloads: list[MultusWorkload] = field(default_factory=list)
-    failed: set[int] = field(default_factory=set)  # ids of object nodes whose annotation did not parse
-    kubevirt_refs: list[tuple[str, str]] = field(default_factory=list)  # NADs used by KubeVirt VMs
 
 
 def _annotation(template: PodTemplate, key: str) -> AnnotationRef | None:
@@ -89,7 +66,7 @@ def _string_value(ctx: FileContext, template: PodTemplate, ref: AnnotationRef, k
     return None
 
 
-def read_workload(ctx: FileContext, obj: K8sObject, template: PodTemplate) -> MultusWorkload | None:
+def read_workload(ctx: FileContext, obj: K8sObject, template: PodTemplate) -> Workload | None:
     networks_ref = _annotation(template, NETWORKS_KEY)
     default_ref = _annotation(template, DEFAULT_NETWORK_KEY)
     if networks_ref is None and default_ref is None:
@@ -146,15 +123,20 @@ def read_workload(ctx: FileContext, obj: K8sObject, template: PodTemplate) -> Mu
                 path=template.key_path("metadata", "annotations", ref.key.value),
                 hint="check the spelling against the NetworkSelectionElement keys",
             )
-    return MultusWorkload(
-        obj=obj,
+    refs = [r for r in (networks_ref, default_ref) if r is not None]
+    anchor = refs[0]
+    return Workload(
         template=template,
+        dialect="multus",
         namespace=namespace,
+        primary=default,
         networks=networks,
-        default_network=default,
-        networks_ref=networks_ref,
-        default_ref=default_ref,
+        footprint=Footprint(annotations=[(r.key, r.value) for r in refs]),
+        anchor=anchor.value,
+        anchor_path=template.key_path("metadata", "annotations", str(anchor.key.value)),
         host_network=is_true(get(template.spec, "hostNetwork")),
+        primary_anchor=default_ref.value if default_ref is not None else None,
+        variant=networks[0].form if networks else default.form if default else None,
     )
 
 
@@ -172,7 +154,7 @@ def _report_status(ctx: FileContext, template: PodTemplate) -> None:
             )
 
 
-def _kubevirt(ctx: FileContext, obj: K8sObject, result: MultusFile) -> None:
+def _kubevirt(ctx: FileContext, obj: K8sObject, result: Reading) -> None:
     from ...manifests.objects import KUBEVIRT_NETWORK_PATHS
 
     networks = get_path(obj.node, *KUBEVIRT_NETWORK_PATHS[obj.kind])
@@ -183,7 +165,7 @@ def _kubevirt(ctx: FileContext, obj: K8sObject, result: MultusFile) -> None:
         if not name:
             continue
         ns, _, nad_name = name.rpartition("/")
-        result.kubevirt_refs.append((ns or (obj.namespace or ""), nad_name))
+        result.kubevirt_nads.add((ns or (obj.namespace or ""), nad_name))
         ctx.report(
             "kubevirt-reference",
             Severity.INFO,
@@ -195,8 +177,8 @@ def _kubevirt(ctx: FileContext, obj: K8sObject, result: MultusFile) -> None:
         )
 
 
-def read_file(ctx: FileContext) -> MultusFile:
-    result = MultusFile()
+def read_file(ctx: FileContext) -> Reading:
+    result = Reading("multus")
     for doc in ctx.docs:
         for obj in iter_objects(doc):
             if is_nad(obj):
@@ -208,11 +190,12 @@ def read_file(ctx: FileContext) -> MultusFile:
             template = pod_template(obj)
             if template is not None:
                 _report_status(ctx, template)
+                refs = [r for r in (_annotation(template, k) for k in MULTUS_POD_KEYS) if r is not None]
+                if refs:
+                    result.templates[id(template.node)] = (template, refs[0].value)
                 workload = read_workload(ctx, obj, template)
                 if workload is not None:
                     result.workloads.append(workload)
-                elif _annotation(template, NETWORKS_KEY) or _annotation(template, DEFAULT_NETWORK_KEY):
-                    result.failed.add(id(obj.node))
                 continue
             if obj.kind.endswith("List") and obj.list_seq is None and obj.path == "":
                 continue
@@ -233,5 +216,17 @@ def read_file(ctx: FileContext) -> MultusFile:
     return result
 
 
-def template_metadata(template: PodTemplate) -> MappingNode | None:
-    return template.metadata
+def detect(ctx: FileContext) -> Reading:
+    """The pod templates that carry a Multus annotation (nothing parsed, nothing reported)."""
+    result = Reading("multus")
+    for doc in ctx.docs:
+        for obj in iter_objects(doc):
+            template = pod_template(obj)
+            if template is None:
+                continue
+            for key in MULTUS_POD_KEYS:
+                pair = get_pair(template.annotations, key)
+                if pair is not None:
+                    result.templates[id(template.node)] = (template, pair[1])
+                    break
+    return result

@@ -1,8 +1,9 @@
-"""Native writer: Multus IR of one file -> KEP-3698 objects and ``spec.networks``, as span edits.
+"""Native writer: model workloads -> KEP-3698 ``spec.networks`` and objects; a PodNetwork per NAD.
 
 Consume, then report leftovers: every selection-element field is either written into a native field,
 moved into the chosen carrier (PodNetworkAttachment + ConfigMap, or the attachment-params annotation),
-or reported. Nothing disappears without a finding.
+or reported. Nothing disappears without a finding. Whatever dialect a workload came from, its source
+footprint is retired by the engine; this writer only says what the native form is.
 """
 
 from __future__ import annotations
@@ -15,22 +16,29 @@ from yaml.nodes import MappingNode, Node
 
 from ...context import FileContext
 from ...manifests import render
-from ...manifests.objects import K8sObject, iter_objects
-from ...manifests.yamldoc import get, get_pair
-from ...model import Severity
+from ...manifests.objects import iter_objects
+from ...manifests.plan import EditPlan
+from ...manifests.yamldoc import get
+from ...model import Attachment as Element
+from ...model import NadKey, Severity, Workload
+from ...model.names import (
+    DEFAULT_NETWORK,
+    PRIMARY_INTERFACE,
+    apply_template,
+    dns_label,
+    invalid_interface_reason,
+    is_dns_subdomain,
+    short_hash,
+)
 from ...options import AttachmentParams, Profile
-from ..multus.annotation import ParsedElement
-from ..multus.nad import Nad, nad_identity
-from ..multus.reader import MultusFile, MultusWorkload
+from ..base import NadSite, two_forms
 from . import profiles
 from .profiles import (
     ATTACHMENT_KIND,
-    DEFAULT_NETWORK,
     NAD_REF_GROUP,
     NAD_REF_KIND,
     PARAMS_ANNOTATION,
     PODNETWORK_KIND,
-    PRIMARY_INTERFACE,
     SELECTION_KEY,
     ProfileKeys,
 )
@@ -38,7 +46,9 @@ from .profiles import (
 
 @dataclass
 class Attachment:
-    parsed: ParsedElement | None  # None for the cluster's default network
+    """One entry of the pod's ``spec.networks`` being written."""
+
+    parsed: Element | None  # None for the cluster's default network
     network: str  # PodNetwork name
     interface: str  # resolved: explicit, or Multus's net<k>
     explicit_interface: bool
@@ -54,64 +64,46 @@ class Attachment:
 
 
 @dataclass
-class NativeFileWriter:
+class NativeWriter:
     ctx: FileContext
-    multus: MultusFile
+    plan: EditPlan
     keys: ProfileKeys = field(init=False)
-    pending: dict[int, tuple[K8sObject, list[dict[str, Any]]]] = field(default_factory=dict)
     names_taken: set[tuple[str, str, str]] = field(default_factory=set)  # (kind, namespace, name)
-    existing_podnetworks: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.keys = profiles.keys_for(self.ctx.options.profile)
-        for doc in self.ctx.docs:
-            for obj in iter_objects(doc):
-                if obj.kind == PODNETWORK_KIND:
-                    self.existing_podnetworks.add(obj.name)
-                if obj.kind in (ATTACHMENT_KIND, "ConfigMap"):
-                    self.names_taken.add((obj.kind, obj.namespace or "", obj.name))
-
-    # -- entry point ---------------------------------------------------------------------------------
-
-    def write(self) -> None:
-        self._nads()
-        for workload in self.multus.workloads:
-            _WorkloadConversion(self, workload).run()
-        for obj, objects in self.pending.values():
-            self._emit(obj, objects)
 
     def pod_network_name(self, namespace: str, name: str) -> str:
-        return profiles.apply_template(self.ctx.options.name_template, namespace, name)
+        return apply_template(self.ctx.options.name_template, namespace, name)
 
-    def queue(self, obj: K8sObject, objects: list[dict[str, Any]]) -> None:
-        self.pending.setdefault(id(obj.node), (obj, []))[1].extend(objects)
+    # -- workloads -----------------------------------------------------------------------------------
 
-    def _emit(self, obj: K8sObject, objects: list[dict[str, Any]]) -> None:
-        editor = self.ctx.editor
-        if obj.list_seq is not None:
-            editor.add_sequence_items_after(obj.list_seq, obj.node, objects)
-        elif self.ctx.is_json:
-            assert isinstance(obj.node, MappingNode)
-            editor.wrap_json_in_list(obj.node, objects)
-        else:
-            editor.add_documents_after(obj.doc.root, objects)
+    def emit(self, workloads: list[Workload]) -> list[Workload]:
+        leaving = {id(o.node) for wl in workloads for o in wl.footprint.objects}
+        for doc in self.ctx.docs:
+            for obj in iter_objects(doc):
+                if obj.kind in (ATTACHMENT_KIND, "ConfigMap") and id(obj.node) not in leaving:
+                    self.names_taken.add((obj.kind, obj.namespace or "", obj.name))
+        return [wl for wl in workloads if _WorkloadConversion(self, wl).run()]
 
     # -- NADs ----------------------------------------------------------------------------------------
 
-    def _nads(self) -> None:
+    def emit_networks(self, nads: list[NadSite]) -> None:
+        """A PodNetwork right after each NAD of the file (SPEC §4.3), unless the run already has it."""
         ctx = self.ctx
-        seen: dict[str, Nad] = {}
-        for nad in self.multus.nads:
+        existing = {obj.name for doc in ctx.docs for obj in iter_objects(doc) if obj.kind == PODNETWORK_KIND}
+        seen: dict[str, NadSite] = {}
+        for nad in nads:
             name = self.pod_network_name(nad.namespace, nad.name)
-            if not profiles.is_dns_subdomain(name):
+            where = {"node": nad.obj.node, "path": nad.obj.path + "metadata.name"}
+            if not is_dns_subdomain(name):
                 ctx.report(
                     "invalid-podnetwork-name",
                     Severity.ERROR,
                     f"NetworkAttachmentDefinition {nad.namespace}/{nad.name}: the name template gives "
                     f"{name!r}, which is not a valid object name",
-                    node=nad.obj.node,
-                    path=nad.obj.path + "metadata.name",
                     hint="use a --name-template that yields lowercase DNS names, e.g. {namespace}.{name}",
+                    **where,  # type: ignore[arg-type]
                 )
                 continue
             if name == DEFAULT_NETWORK:
@@ -120,14 +112,13 @@ class NativeFileWriter:
                     Severity.ERROR,
                     f"NetworkAttachmentDefinition {nad.namespace}/{nad.name} maps to PodNetwork 'default', "
                     "the name of the cluster's default network",
-                    node=nad.obj.node,
-                    path=nad.obj.path + "metadata.name",
                     hint="use --name-template '{namespace}.{name}'",
+                    **where,  # type: ignore[arg-type]
                 )
                 continue
             prior = seen.get(name)
             if prior is not None and prior.key != nad.key:
-                same = nad_identity(prior) == nad_identity(nad)
+                same = prior.network.meaning() == nad.network.meaning()
                 ctx.report(
                     "podnetwork-name-collision",
                     Severity.WARNING if same else Severity.ERROR,
@@ -138,36 +129,37 @@ class NativeFileWriter:
                         if same
                         else " with different configs"
                     ),
-                    node=nad.obj.node,
-                    path=nad.obj.path + "metadata.name",
                     hint="use --name-template '{namespace}.{name}' (invertible: namespaces contain no dots)",
+                    **where,  # type: ignore[arg-type]
                 )
                 if not same:
                     continue
             seen[name] = nad
-            if name in self.existing_podnetworks:
+            if name in existing:
                 continue  # migrated already: its PodNetwork is in this file
-            if _is_kustomize_patch(ctx):
+            elsewhere = ctx.inventory.podnetwork(name)
+            if elsewhere is not None and elsewhere.nad == nad.key and elsewhere.file != ctx.display:
+                continue  # migrated already: another file of the run holds its PodNetwork
+            if ctx.is_patch:
                 continue  # a patch on the base's NAD: the base's conversion adds the PodNetwork
-            self.existing_podnetworks.add(name)
-            self.queue(nad.obj, [self._pod_network(name, nad)])
+            existing.add(name)
+            self.plan.add_objects_after(nad.obj, [self._pod_network(name, nad.key)])
             ctx.report(
                 "cluster-wide-network",
                 Severity.INFO,
                 f"PodNetwork {name!r} (cluster-scoped) is added for NetworkAttachmentDefinition "
                 f"{nad.namespace}/{nad.name}: the network becomes usable from every namespace",
-                node=nad.obj.node,
-                path=nad.obj.path + "metadata.name",
                 hint="restrict who may attach with admission policy if that matters",
+                **where,  # type: ignore[arg-type]
             )
 
-    def _pod_network(self, name: str, nad: Nad) -> dict[str, Any]:
+    def _pod_network(self, name: str, nad: NadKey) -> dict[str, Any]:
         opts = self.ctx.options
         spec: dict[str, Any] = {"enabled": True}
         if opts.provider:
             spec["provider"] = opts.provider
         spec["parametersRefs"] = [
-            {"group": NAD_REF_GROUP, "kind": NAD_REF_KIND, "name": nad.name, "namespace": nad.namespace}
+            {"group": NAD_REF_GROUP, "kind": NAD_REF_KIND, "name": nad[1], "namespace": nad[0]}
         ]
         return {
             "apiVersion": opts.pod_api_version,
@@ -176,9 +168,6 @@ class NativeFileWriter:
             "spec": spec,
         }
 
-    def nad_in_file(self, namespace: str, name: str) -> Nad | None:
-        return next((n for n in self.multus.nads if n.key == (namespace, name)), None)
-
 
 class _Abort(Exception):
     """The workload cannot be converted; findings say why."""
@@ -186,23 +175,20 @@ class _Abort(Exception):
 
 @dataclass
 class _WorkloadConversion:
-    writer: NativeFileWriter
-    wl: MultusWorkload
-    first_error: int = 0
+    writer: NativeWriter
+    wl: Workload
 
     @property
     def ctx(self) -> FileContext:
         return self.writer.ctx
 
     def error(self, rule: str, message: str, hint: str = "", node: Node | None = None) -> None:
-        ref = self.wl.networks_ref or self.wl.default_ref
-        assert ref is not None
         self.ctx.report(
             rule,
             Severity.ERROR,
-            f"{self.wl.obj.kind} {self.wl.name}: {message}",
-            node=node or ref.value,
-            path=self.wl.template.key_path("metadata", "annotations", str(ref.key.value)),
+            f"{self.wl.label}: {message}",
+            node=node or self.wl.anchor,
+            path=self.wl.anchor_path,
             hint=hint,
         )
 
@@ -210,18 +196,17 @@ class _WorkloadConversion:
         if self.ctx.options.strict and severity is not Severity.ERROR:
             severity = Severity.ERROR
             hint = (hint + " " if hint else "") + "(an error because of --strict)"
-        ref = self.wl.networks_ref or self.wl.default_ref
-        assert ref is not None
         self.ctx.report(
             rule,
             severity,
-            f"{self.wl.obj.kind} {self.wl.name}: {message}",
-            node=ref.value,
-            path=self.wl.template.key_path("metadata", "annotations", str(ref.key.value)),
+            f"{self.wl.label}: {message}",
+            node=self.wl.anchor,
+            path=self.wl.anchor_path,
             hint=hint,
         )
 
-    def run(self) -> None:
+    def run(self) -> bool:
+        """Plan the workload's native form; False when it cannot have one (findings say why)."""
         before = len(self.ctx.findings)
         try:
             attachments = self._attachments()
@@ -229,17 +214,18 @@ class _WorkloadConversion:
             self._gateways(attachments)
             carrier = self._carriers(attachments)
         except _Abort:
-            return
+            return False
         if any(f.severity is Severity.ERROR for f in self.ctx.findings[before:]):
-            return
+            return False
         self._edit(attachments, carrier)
+        return True
 
     # -- the list of networks ------------------------------------------------------------------------
 
     def _attachments(self) -> list[Attachment]:
         wl, writer = self.wl, self.writer
-        if wl.default_network is not None:
-            parsed = wl.default_network
+        if wl.primary is not None:
+            parsed = wl.primary
             primary = Attachment(
                 parsed,
                 writer.pod_network_name(parsed.namespace, parsed.element.name),
@@ -270,10 +256,14 @@ class _WorkloadConversion:
                 "with hostNetwork)",
                 hint="drop the annotation or hostNetwork",
             )
-        if get(wl.template.spec, "networks") is not None:
-            self.error(
+        networks = get(wl.template.spec, "networks")
+        if networks is not None and not any(value is networks for _, value in wl.footprint.spec):
+            self.ctx.report(
                 "networks-exist",
-                "the pod spec already has spec.networks next to the Multus annotation",
+                Severity.ERROR,
+                two_forms(wl.label, wl.dialect, "native"),
+                node=wl.anchor,
+                path=wl.template.key_path(*(("metadata", "annotations") if wl.dialect == "multus" else ())),
                 hint="remove one of the two by hand: k8snet-convert will not merge them",
             )
             raise _Abort
@@ -286,7 +276,7 @@ class _WorkloadConversion:
                     "namespace/name, so Multus looks up a NAD of that literal name and fails at run time",
                     hint='give the namespace separately: {"name": "b", "namespace": "a"}',
                 )
-            elif not profiles.is_dns_subdomain(att.network):
+            elif not is_dns_subdomain(att.network):
                 self.error(
                     "invalid-podnetwork-name",
                     f"{att.label} maps to PodNetwork {att.network!r}, which is not a valid object name",
@@ -308,7 +298,7 @@ class _WorkloadConversion:
             seen[att.network] = att
         interfaces: dict[str, Attachment] = {}
         for att in attachments:
-            reason = profiles.invalid_interface_reason(att.interface)
+            reason = invalid_interface_reason(att.interface)
             if reason and att.parsed is not None:
                 self.error(
                     "invalid-interface-name",
@@ -344,7 +334,7 @@ class _WorkloadConversion:
                         )
                 families: set[int] = set(versions)
             else:
-                nad = self.writer.nad_in_file(att.parsed.namespace, att.parsed.element.name)
+                nad = self.ctx.inventory.nad(att.parsed.nad)
                 families = (nad.ipam_families() if nad else None) or {4, 6}
             families = set(families)
             for family in families:
@@ -398,13 +388,14 @@ class _WorkloadConversion:
                         hint="use --attachment-params configmap to keep it",
                     )
             elif mode is AttachmentParams.CONFIGMAP:
-                if self.ctx.path is not None and _is_kustomize_patch(self.ctx):
+                if self.ctx.is_patch:
                     self.error(
                         "attachment-params-in-patch",
                         f"{att.label} has per-attachment parameters ({names}), but a kustomize patch "
                         "file cannot create the PodNetworkAttachment and ConfigMap that carry them",
                         hint="use --attachment-params annotation for patch files",
                     )
+                    continue
                 att.attachment_name = self._attachment_name(att)
                 self.finding(
                     "attachment-params-moved",
@@ -422,13 +413,13 @@ class _WorkloadConversion:
 
     def _attachment_name(self, att: Attachment) -> str:
         wl = self.wl
-        base = profiles.dns_label(f"{wl.name}-{att.interface}")
+        base = dns_label(f"{wl.name}-{att.interface}")
         name = base
         taken = self.writer.names_taken
         if (ATTACHMENT_KIND, wl.namespace, name) in taken or ("ConfigMap", wl.namespace, name) in taken:
-            name = profiles.dns_label(base, wl.obj.kind, wl.namespace, wl.name, att.interface)
+            name = dns_label(base, wl.kind, wl.namespace, wl.name, att.interface)
             if name == base:
-                name = f"{base[:57]}-{profiles.short_hash(wl.obj.kind, wl.namespace, wl.name)}"
+                name = f"{base[:57]}-{short_hash(wl.kind, wl.namespace, wl.name)}"
         taken.add((ATTACHMENT_KIND, wl.namespace, name))
         taken.add(("ConfigMap", wl.namespace, name))
         return name
@@ -455,56 +446,18 @@ class _WorkloadConversion:
         return entry
 
     def _edit(self, attachments: list[Attachment], carrier: dict[str, dict[str, Any]]) -> None:
-        ctx, wl, opts = self.ctx, self.wl, self.ctx.options
-        editor = ctx.editor
-        template = wl.template
-        annotations = template.annotations
-        assert annotations is not None
-        flow = bool(annotations.flow_style) or ctx.is_json
-        remove = [r for r in (wl.networks_ref, wl.default_ref) if r is not None]
-        params_value = None
+        wl, opts = self.wl, self.ctx.options
+        edits = self.writer.plan.template(wl.template)
         if carrier and opts.attachment_params is AttachmentParams.ANNOTATION:
-            params_value = render.dumps(carrier, separators=(",", ":"))
-        if params_value is not None:
-            target = wl.networks_ref or wl.default_ref
-            assert target is not None
-            editor.replace_pair(target.key, target.value, PARAMS_ANNOTATION, params_value, flow)
-            remove = [r for r in remove if r is not target]
-        remaining = len(annotations.value) - len(remove) - (1 if params_value is not None else 0)
-        if remaining <= 0 and params_value is None:
-            self._remove_annotations_map(template.metadata, annotations)
-        else:
-            for ref in remove:
-                editor.remove_pair(annotations, ref.key, ref.value)
-        entries = [self._entry(a) for a in attachments]
-        if template.spec is None:  # a patch or fragment with metadata only: the spec comes with it
-            empty = get_pair(template.node, "spec")  # ``spec:`` with no value
-            if empty is not None:
-                editor.remove_pair(template.node, empty[0], empty[1])
-            editor.add_pair(template.node, "spec", {"networks": entries})
-        else:
-            editor.add_pair(template.spec, "networks", entries)
+            edits.new_annotations.append((PARAMS_ANNOTATION, render.dumps(carrier, separators=(",", ":"))))
+        edits.new_spec.append(("networks", [self._entry(a) for a in attachments]))
         objects: list[dict[str, Any]] = []
         for att in attachments:
             if att.attachment_name and att.parsed is not None:
                 objects.extend(self._attachment_objects(att))
-        if objects:
-            self.writer.queue(wl.obj, objects)
+        self.writer.plan.add_objects_after(wl.template.obj, objects)
         if opts.inject_resources:
             self._inject_resources(attachments)
-
-    def _remove_annotations_map(self, metadata: MappingNode | None, annotations: MappingNode) -> None:
-        editor = self.ctx.editor
-        assert metadata is not None
-        pair = get_pair(metadata, "annotations")
-        assert pair is not None
-        if len(metadata.value) == 1 and self.wl.template.obj.kind != "Pod":
-            parent = self.wl.template.node
-            meta_pair = get_pair(parent, "metadata")
-            assert meta_pair is not None
-            editor.remove_pair(parent, meta_pair[0], meta_pair[1])
-        else:
-            editor.remove_pair(metadata, pair[0], pair[1])
 
     def _attachment_objects(self, att: Attachment) -> list[dict[str, Any]]:
         assert att.parsed is not None and att.attachment_name is not None
@@ -543,7 +496,7 @@ class _WorkloadConversion:
         for att in attachments:
             if att.parsed is None:
                 continue
-            nad = self.ctx.run_nads.get((att.parsed.namespace, att.parsed.element.name))
+            nad = self.ctx.inventory.nad(att.parsed.nad)
             resource = nad.resource_name if nad is not None else None
             if resource:
                 counts[resource] = counts.get(resource, 0) + 1
@@ -576,14 +529,3 @@ class _WorkloadConversion:
             "device requests written into the first container: "
             + ", ".join(f"{r}: {c}" for r, c in sorted(counts.items())),
         )
-
-
-def _is_kustomize_patch(ctx: FileContext) -> bool:
-    """Whether some kustomization next to the file uses it as a patch (it cannot create objects)."""
-    from ...manifests.kustomize import is_patch_file
-
-    return ctx.path is not None and is_patch_file(ctx.path)
-
-
-def write(ctx: FileContext, multus: MultusFile) -> None:
-    NativeFileWriter(ctx, multus).write()

@@ -1,7 +1,6 @@
-"""The normalised model (IR) shared by every dialect, and findings.
+"""The Multus selection element: the richest way to say one attachment, so every dialect reads into it.
 
-Readers turn a dialect into these objects, writers turn them into a dialect. Nothing here knows about YAML
-text, and nothing here imports pydantic: this module is on the path of every converted file.
+Nothing here imports pydantic: this module is on the path of every converted file.
 """
 
 from __future__ import annotations
@@ -9,9 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .findings import Finding, Severity
-
-__all__ = ["Finding", "InvalidElement", "SelectionElement", "Severity"]
+__all__ = ["IPAM_CLAIM_REFERENCE", "MULTUS_KNOWN_KEYS", "InvalidElement", "SelectionElement"]
 
 # The keys Multus's own NetworkSelectionElement knows, in canonical spelling (reference/multus.md §2).
 # ``ipam-claim-reference`` is in the NAD client's type but not in Multus's: Multus drops it.

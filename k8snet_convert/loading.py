@@ -1,0 +1,89 @@
+"""Reading one file into a FileContext: size limit, templates, encoding, YAML with marks, duplicate keys.
+
+Below the pipeline and the integrations, which both read files this way.
+"""
+
+from __future__ import annotations
+
+from . import prefilter
+from .context import FileContext
+from .errors import ConvertError
+from .manifests import helm
+from .manifests.edit import Editor
+from .manifests.render import detect_style
+from .manifests.source import SourceText, decode
+from .manifests.yamldoc import Document, YamlSyntaxError, iter_duplicate_keys, parse_documents
+from .model import Finding, Severity
+from .options import Options
+from .results import FileResult, error_finding, needs_parsing
+
+
+def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> FileContext | None:
+    """Decode and parse a file; None when it has nothing for us or cannot be read (findings say why).
+
+    ``prefilter_bytes=False`` parses files without any marker too (lint reads native pods that way).
+    """
+    if len(result.original) > options.max_file_size:
+        if prefilter.may_contain_networking(result.original[: 1024 * 1024]):
+            result.findings.append(
+                Finding(
+                    rule="too-large",
+                    severity=Severity.ERROR,
+                    message=f"the file is {len(result.original):,} bytes, over --max-file-size "
+                    f"({options.max_file_size:,}); it is not read",
+                    file=result.display,
+                    hint="raise --max-file-size if the file is really a manifest",
+                )
+            )
+        return None
+    templated = helm.template_reason(result.path)
+    if templated:
+        if prefilter.may_contain_networking(result.original):
+            result.findings.append(helm.templated_finding(result.display, templated))
+        return None
+    if prefilter_bytes and not needs_parsing(result.path, result.original, options):
+        return None
+    try:
+        source: SourceText = decode(result.original)
+    except ConvertError as exc:
+        result.findings.append(error_finding(result, exc))
+        return None
+    try:
+        docs: list[Document] = parse_documents(source.text)
+    except YamlSyntaxError as exc:
+        if "{{" in source.text:
+            result.findings.append(helm.templated_finding(result.display, "it contains {{ and is not YAML"))
+            return None
+        result.findings.append(error_finding(result, exc))
+        return None
+    for doc in docs if "{{" in source.text else ():  # no "{{" in the text, none in a scalar
+        node = helm.plain_template_scalar(doc.root)
+        if node is not None:
+            result.findings.append(
+                helm.templated_finding(
+                    result.display,
+                    f"line {node.start_mark.line + 1} holds template syntax {{{{ ... }}}} outside quotes",
+                )
+            )
+            return None
+    is_json = result.path is not None and result.path.suffix.lower() == ".json"
+    style = detect_style([d.root for d in docs], is_json)
+    ctx = FileContext(
+        display=result.display,
+        path=result.path,
+        source=source,
+        docs=docs,
+        options=options,
+        editor=Editor(source.text, source.newline, style),
+        is_json=is_json,
+    )
+    for doc in docs:
+        for key, name in iter_duplicate_keys(doc.root):
+            ctx.report(
+                "duplicate-key",
+                Severity.ERROR,
+                f"key {name!r} appears twice in one mapping (the API server rejects or collapses it)",
+                node=key,
+                hint="remove one of them",
+            )
+    return ctx
