@@ -53,7 +53,11 @@ def build_options(inputs: list[str], flags: dict[str, Any]) -> Options:
             merged[key] = value
     if "exclude" in merged:
         merged["exclude"] = tuple(merged["exclude"])
+    if "inventory" in settings and found is not None:
+        # Paths of the configuration are relative to its own folder, wherever the run starts.
+        merged["inventory"] = tuple(str(found.parent / path) for path in settings["inventory"])
     merged.pop("report_format", None)
+    merged["given"] = frozenset(merged) - {"mode", "output_dir", "sources"}
     try:
         if "to" in merged:
             merged["to"] = Target(merged["to"])
@@ -140,8 +144,17 @@ def run_convert(
 
 def check_options(paths: list[str], quiet: bool | None = None, exclude: tuple[str, ...] = ()) -> Options:
     """The options of ``check`` (= convert --check --to native), over the project configuration."""
+    # Multus-era networking only (and the KEP revision the configuration asks for): DRA is where
+    # networking went after the KEP, never something a pre-commit hook should undo.
     return build_options(
-        paths, {"mode": OutputMode.CHECK, "to": Target.NATIVE, "exclude": exclude, "quiet": quiet}
+        paths,
+        {
+            "mode": OutputMode.CHECK,
+            "to": Target.NATIVE,
+            "exclude": exclude,
+            "quiet": quiet,
+            "sources": ("multus", "native"),
+        },
     )
 
 

@@ -38,7 +38,7 @@ _BOOLS = {
     "drop-nads",
 }
 _INTS = {"jobs", "max-file-size"}
-_LISTS = {"exclude"}
+_LISTS = {"exclude", "inventory"}
 KNOWN = _STRINGS | _BOOLS | _INTS | _LISTS
 
 

@@ -6,6 +6,7 @@ import itertools
 import os
 import sys
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from . import files, prefilter
 from .errors import UsageError
 from .findings import Finding, Severity
-from .options import Options, OutputMode, Target
+from .options import Options, OutputMode
 from .results import (
     FileResult,
     cross_file_findings,
@@ -129,40 +130,34 @@ Entry = tuple[str, bool]  # (display name, whether it is stdin); a file's path i
 Outcome = FileResult | Finding | None  # a file's result, why it could not be read, or nothing to say
 
 
+# What the survey learnt, shared with the conversion's workers (forked, or set by their initializer):
+# files without any marker (a kustomization need not read them again) and files that define NADs.
+_PLAIN: frozenset[str] = frozenset()
+_NAD_FILES: frozenset[str] = frozenset()
+
+
 def _process(entries: list[Entry], options: Options) -> list[Outcome]:
     """Read, pre-filter and convert files (in a worker, or inline for small runs and stdin).
 
-    Kustomizations come last within a batch: whether one needs the namespace configuration depends
-    on its resources, usually the files next to it, which by then were read here. Those without any
-    marker need not be read again (results still come back in input order).
+    Kustomizations come last within a batch; whether one needs the namespace configuration depends on
+    its resources, which the survey has classified already (results still come back in input order).
     """
     outcomes: list[Outcome] = []
     kustomizations: list[int] = []
-    markerless: list[str] = []  # files of this batch without any networking marker
     writes = files.StagedWrites() if options.mode is OutputMode.WRITE else None
     for display, stdin in entries:
         if not stdin and is_kustomization(display):
             kustomizations.append(len(outcomes))
             outcomes.append(None)
             continue
-        outcomes.append(_process_one(display, stdin, options, markerless, writes))
+        outcomes.append(_process_one(display, stdin, options, writes))
     if kustomizations:
         from .manifests.kustomize_convert import known_files
 
-        plain: set[str] = set()
-        nads: set[str] = set()
-        if options.to is Target.NATIVE:
-            cwd = os.getcwd()  # absolute paths, as the kustomizations' resources are resolved
-            plain = {os.path.normpath(os.path.join(cwd, name)) for name in markerless}
-            nads = {
-                os.path.normpath(os.path.join(cwd, item.display))
-                for item in outcomes
-                if isinstance(item, FileResult) and item.nads and item.path is not None
-            }
-        with known_files(plain, nads):
+        with known_files(_PLAIN, _NAD_FILES):
             for index in kustomizations:
                 display, stdin = entries[index]
-                outcomes[index] = _process_one(display, stdin, options, None, writes)
+                outcomes[index] = _process_one(display, stdin, options, writes)
     if writes is not None:
         for result, exc in writes.commit(defer_rename_flush=True):  # run() flushes the renames
             assert isinstance(result, FileResult)
@@ -171,11 +166,7 @@ def _process(entries: list[Entry], options: Options) -> list[Outcome]:
 
 
 def _process_one(
-    display: str,
-    stdin: bool,
-    options: Options,
-    markerless: list[str] | None,
-    writes: files.StagedWrites | None = None,
+    display: str, stdin: bool, options: Options, writes: files.StagedWrites | None = None
 ) -> Outcome:
     data = _read_one(display, None if stdin else display)
     if isinstance(data, Finding):
@@ -186,8 +177,6 @@ def _process_one(
         if writes is not None:
             _stage(result, writes)
         return result if keep or not _says_nothing(result) else None
-    if markerless is not None and not stdin:
-        markerless.append(display)
     if keep:  # printed or copied output needs every file's bytes
         return FileResult(display, None if stdin else Path(display), data)
     return None  # nothing to convert, nothing to deliver: on a big tree, most files
@@ -197,28 +186,161 @@ def _says_nothing(result: FileResult) -> bool:
     return not (result.changed or result.findings or result.nads or result.nad_refs or result.podnetworks)
 
 
+@dataclass
+class _Survey:
+    """The first pass over the inputs: the run-wide inventory, and which files to convert."""
+
+    inventory: Inventory
+    candidates: list[Entry] = field(default_factory=list)  # files that can hold something to convert
+    plain: list[str] = field(default_factory=list)  # absolute paths of files without any marker
+    unreadable: list[Finding] = field(default_factory=list)
+    seen: int = 0
+
+    def merge(self, other: _Survey) -> None:
+        self.inventory.merge(other.inventory)
+        self.candidates += other.candidates
+        self.plain += other.plain
+        self.unreadable += other.unreadable
+        self.seen += other.seen
+
+
+def _survey_batch(entries: list[Entry], options: Options, facts_only: bool = False) -> _Survey:
+    """Read a batch: the facts of the files that hold NADs, PodNetworks or claims (only those are
+    parsed), and whether each file can hold anything to convert (in a worker, or inline)."""
+    from .model import Inventory
+
+    survey = _Survey(Inventory(), seen=0 if facts_only else len(entries))
+    cwd = os.getcwd()
+    for display, stdin in entries:
+        data = _read_one(display, None if stdin else display)
+        if isinstance(data, Finding):
+            if not facts_only:
+                survey.unreadable.append(data)
+            continue
+        path = None if stdin else Path(display)
+        if prefilter.may_hold_facts(data):
+            from .scan import scan_bytes  # the parsing half: only for files that hold facts
+
+            scan_bytes(display, path, data, options, survey.inventory)
+        if facts_only:
+            continue
+        if stdin or needs_parsing(display, data, options):
+            survey.candidates.append((display, stdin))
+        else:
+            survey.plain.append(os.path.normpath(os.path.join(cwd, display)))
+    return survey
+
+
+def _survey(
+    inputs: list[str],
+    options: Options,
+    jobs: int,
+    links: list[Path],
+    unlisted: list[tuple[str, str]],
+    every: list[Entry] | None,
+    progress: _Progress,
+) -> _Survey:
+    """Every NAD, PodNetwork and CNI-DRA claim of the inputs and of the configuration's ``inventory``
+    paths, and the files to convert: one walk and one read of every file, in batches of a worker pool
+    merged in input order (the same for any --jobs). ``every`` collects every input file, for the modes
+    that deliver them all."""
+    from .model import Inventory
+
+    batches: Iterator[tuple[list[Entry], bool]] = itertools.chain(
+        _batches(files.discover_names(inputs, options.exclude, links, unlisted), every, False),
+        _batches(files.discover_names(list(options.inventory), options.exclude), None, True),
+    )
+    head = list(itertools.islice(batches, 2))
+    survey = _Survey(Inventory())
+
+    def merge(part: _Survey) -> None:
+        survey.merge(part)
+        progress.scan(part.seen)
+
+    if jobs == 1 or sum(len(batch) for batch, _ in head) < SMALL_RUN:
+        for batch, facts_only in itertools.chain(head, batches):
+            merge(_survey_batch(batch, options, facts_only))
+        return survey
+    from concurrent.futures import ProcessPoolExecutor
+
+    _prepare_fork()
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context(), initializer=_die_with_parent)
+    try:
+        pending: deque[Future[_Survey] | _Survey] = deque()
+        for batch, facts_only in itertools.chain(head, batches):
+            if batch[0][1]:  # stdin: read here, never in a worker
+                pending.append(_survey_batch(batch, options, facts_only))
+            else:
+                pending.append(pool.submit(_survey_batch, batch, options, facts_only))
+            while len(pending) > WINDOW_FILES // BATCH_FILES:
+                done = pending.popleft()
+                merge(done if isinstance(done, _Survey) else done.result())
+        for done in pending:
+            merge(done if isinstance(done, _Survey) else done.result())
+    finally:
+        pool.shutdown(cancel_futures=True)
+        import gc
+
+        gc.unfreeze()
+    return survey
+
+
+def _batches(
+    entries: Iterator[Entry], every: list[Entry] | None, facts_only: bool
+) -> Iterator[tuple[list[Entry], bool]]:
+    """Entries in batches growing from FIRST_BATCH to BATCH_FILES; stdin alone, in its place."""
+    batch: list[Entry] = []
+    size = FIRST_BATCH
+    for entry in entries:
+        if every is not None:
+            every.append(entry)
+        if entry[1]:
+            if batch:
+                yield batch, facts_only
+                batch = []
+            yield [entry], facts_only
+            continue
+        batch.append(entry)
+        if len(batch) >= size:
+            yield batch, facts_only
+            batch = []
+            size = min(size * 2, BATCH_FILES)
+    if batch:
+        yield batch, facts_only
+
+
 def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> RunResult:
     """Convert every input; deliver results in input order whatever --jobs is; gather findings.
 
-    The main process only walks the folders and delivers results: workers read, pre-filter and
-    convert batches of files, so that on two cores both work on files (when the main process read
-    and filtered every file itself, it was the bottleneck of a 10,000-file run).
+    Two passes. The survey reads every file once: the run-wide inventory (SPEC §6) from the few files
+    that hold NADs, PodNetworks or claims, and which files can hold anything to convert. The conversion
+    then reads only those (every file, for the modes that print or copy them all). The main process only
+    walks the folders and delivers results: workers read, pre-filter and convert batches of files.
     """
-    global _INVENTORY, _STDIN
+    global _INVENTORY, _STDIN, _PLAIN, _NAD_FILES
     out = stdout if stdout is not None else sys.stdout
     outcome = RunResult()
     links: list[Path] = []
     unlisted: list[tuple[str, str]] = []
     jobs = _jobs(options)
     _STDIN = None
-    # The run-wide facts first (SPEC §6): every file's conversion may resolve a name another file defines.
-    _INVENTORY = _build_inventory(inputs, options, jobs)
-    # Streamed, not listed: on a 100,000-file tree the list of paths alone is tens of MiB.
-    stream = files.discover_names(inputs, options.exclude, links, unlisted)
-    head = list(itertools.islice(stream, SMALL_RUN))
-    entries = itertools.chain(head, stream)
-    many = len(head) > 1
+    every: list[Entry] | None = [] if options.mode in (OutputMode.STDOUT, OutputMode.OUTPUT_DIR) else None
     progress = _Progress.start(options)
+    try:
+        survey = _survey(inputs, options, jobs, links, unlisted, every, progress)
+    except BaseException:
+        progress.stop()
+        raise
+    _INVENTORY = survey.inventory
+    cwd = os.getcwd()  # absolute paths, as the kustomizations' resources are resolved
+    _PLAIN = frozenset(survey.plain)
+    _NAD_FILES = frozenset(
+        os.path.normpath(os.path.join(cwd, n.file)) for ns in _INVENTORY.definitions.values() for n in ns
+    )
+    outcome.files_seen = survey.seen
+    outcome.findings.extend(survey.unreadable)
+    entries: list[Entry] = every if every is not None else survey.candidates
+    many = survey.seen > 1
     # Batches in input order: their outcomes, or the worker task computing them.
     pending: deque[list[Outcome] | Future[list[Outcome]]] = deque()
     in_flight = 0  # files in ``pending``
@@ -240,7 +362,6 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
 
     def dispatch(batch: list[Entry]) -> None:
         nonlocal in_flight
-        outcome.files_seen += len(batch)
         in_flight += len(batch)
         if pool is None or batch[0][1]:  # stdin is read here, never in a worker
             pending.append(_process(batch, options))
@@ -249,7 +370,7 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
         deliver_ready(block=in_flight > WINDOW_FILES)
 
     try:
-        if jobs > 1 and len(head) >= SMALL_RUN:
+        if jobs > 1 and len(entries) >= SMALL_RUN:
             from concurrent.futures import ProcessPoolExecutor
 
             _prepare_fork()
@@ -257,23 +378,9 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
                 max_workers=jobs,
                 mp_context=_fork_context(),
                 initializer=_start_worker,
-                initargs=(_INVENTORY,),
+                initargs=(_INVENTORY, _PLAIN, _NAD_FILES),
             )
-        batch: list[Entry] = []
-        size = FIRST_BATCH
-        for entry in entries:
-            if entry[1]:  # stdin: alone, in its place
-                if batch:
-                    dispatch(batch)
-                    batch = []
-                dispatch([entry])
-                continue
-            batch.append(entry)
-            if len(batch) >= size:
-                dispatch(batch)
-                batch = []
-                size = min(size * 2, BATCH_FILES)
-        if batch:
+        for batch, _ in _batches(iter(entries), None, False):
             dispatch(batch)
         while pending:
             deliver_ready(block=True)
@@ -292,62 +399,6 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     outcome.findings.extend(cross_file_findings(outcome.results, set(_INVENTORY.nad_keys)))
     outcome.findings.sort(key=Finding.sort_key)
     return outcome
-
-
-def _scan(entries: list[Entry], options: Options) -> Inventory:
-    """The inventory of a batch of files (in a worker, or inline)."""
-    from .model import Inventory
-
-    inventory = Inventory()
-    for display, stdin in entries:
-        data = _read_one(display, None if stdin else display)
-        if isinstance(data, bytes) and prefilter.may_hold_facts(data):
-            from .scan import scan_bytes  # the parsing half: only for files that hold facts
-
-            scan_bytes(display, None if stdin else Path(display), data, options, inventory)
-    return inventory
-
-
-def _build_inventory(inputs: list[str], options: Options, jobs: int) -> Inventory:
-    """Every NAD, PodNetwork and CNI-DRA claim of the inputs and of the configuration's ``inventory``
-    paths. Only files with the kinds' bytes are parsed; a big tree is scanned by a pool of workers, in
-    batches merged in input order (the same inventory for any --jobs)."""
-    from .model import Inventory
-
-    names = itertools.chain(
-        files.discover_names(inputs, options.exclude),
-        files.discover_names(list(options.inventory), options.exclude) if options.inventory else (),
-    )
-    head = list(itertools.islice(names, SMALL_RUN))
-    inventory = Inventory()
-    if jobs == 1 or len(head) < SMALL_RUN:
-        inventory.merge(_scan([*head, *names], options))
-        return inventory
-    from concurrent.futures import ProcessPoolExecutor
-
-    _prepare_fork()
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context(), initializer=_die_with_parent)
-    try:
-        futures = []
-        batch: list[Entry] = []
-        for entry in itertools.chain(head, names):
-            if entry[1]:  # stdin: read here, never in a worker
-                inventory.merge(_scan([entry], options))
-                continue
-            batch.append(entry)
-            if len(batch) >= BATCH_FILES:
-                futures.append(pool.submit(_scan, batch, options))
-                batch = []
-        if batch:
-            futures.append(pool.submit(_scan, batch, options))
-        for future in futures:
-            inventory.merge(future.result())
-    finally:
-        pool.shutdown(cancel_futures=True)
-        import gc
-
-        gc.unfreeze()
-    return inventory
 
 
 def _take(
@@ -420,10 +471,10 @@ def _prepare_fork() -> None:
     gc.freeze()  # undone when the run ends (a library caller's later garbage must stay collectable)
 
 
-def _start_worker(inventory: Inventory | None) -> None:
-    """A conversion worker: it knows the run's inventory, and ends with the run."""
-    global _INVENTORY
-    _INVENTORY = inventory
+def _start_worker(inventory: Inventory, plain: frozenset[str], nad_files: frozenset[str]) -> None:
+    """A conversion worker: it knows what the survey learnt, and ends with the run."""
+    global _INVENTORY, _PLAIN, _NAD_FILES
+    _INVENTORY, _PLAIN, _NAD_FILES = inventory, plain, nad_files
     _die_with_parent()
 
 
@@ -472,8 +523,9 @@ def _record(outcome: RunResult, result: FileResult) -> None:
 class _Progress:
     """A rich progress line on stderr for long runs on a terminal; otherwise nothing.
 
-    The number of files is not known in advance (the tree is walked as it is converted), so the bar
-    appears once a run has scanned enough files to be worth watching.
+    The number of files is not known in advance (the tree is walked as it is surveyed), so the bar
+    appears once a run has scanned enough files to be worth watching: files count as scanned in the
+    survey, and the conversion adds what it finds.
     """
 
     SHOW_AFTER = 200  # files
@@ -488,10 +540,13 @@ class _Progress:
     def start(cls, options: Options) -> _Progress:
         return cls(not options.quiet and sys.stderr.isatty())
 
+    def scan(self, files: int) -> None:
+        self.scanned += files
+        self.advance(None)
+
     def advance(self, result: FileResult | None) -> None:
         if not self.enabled:
             return
-        self.scanned += 1
         if result is not None:
             self.converted += result.changed
             self.findings += len(result.findings)

@@ -1194,7 +1194,7 @@ _KNOWN_NADS: frozenset[str] | set[str] = frozenset()
 
 
 @contextmanager
-def known_files(plain: set[str], nads: set[str]) -> Iterator[None]:
+def known_files(plain: frozenset[str] | set[str], nads: frozenset[str] | set[str]) -> Iterator[None]:
     """While converting kustomizations, trust that ``plain`` files make no PodNetworks and that
     ``nads`` files hold NADs (so their kustomizations need the namespace configuration)."""
     global _KNOWN_PLAIN, _KNOWN_NADS

@@ -86,21 +86,32 @@ def check_findings(summary: Summary) -> list[Finding]:
     """
     if summary.mode != "check":
         return []
+    target = summary.options.to.value if summary.options is not None else "native"
+    what = "Multus-era networking: " if summary.command == "check" else ""
     return [
         Finding(
             rule=WOULD_CONVERT,
             severity=Severity.ERROR,
-            message="Multus-era networking: this file would be converted to native multi-networking",
+            message=f"{what}this file would be converted to {TARGETS[target]}",
             file=item.file,
             line=item.line,
-            hint=f"fix with: {fix_command([item.file])}",
+            hint=f"fix with: {fix_command([item.file], target)}",
         )
         for item in summary.changed
     ]
 
 
-def fix_command(files: list[str]) -> str:
-    return "k8snet-convert convert --write " + " ".join(shlex.quote(f) for f in files)
+# What each target is called in messages.
+TARGETS = {
+    "native": "native multi-networking",
+    "multus": "Multus (NetworkAttachmentDefinitions and the networks annotation)",
+    "dra": "DRA claims for the CNI DRA driver",
+}
+
+
+def fix_command(files: list[str], target: str = "native") -> str:
+    to = "" if target == "native" else f"--to {target} "
+    return f"k8snet-convert convert {to}--write " + " ".join(shlex.quote(f) for f in files)
 
 
 def render(fmt: ReportFormat, findings: list[Finding], summary: Summary) -> str:

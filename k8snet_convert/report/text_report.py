@@ -25,7 +25,8 @@ def render(findings: list[Finding], summary: Summary) -> str:
         if f.hint:
             lines.append(f"    hint: {f.hint}")
     if summary.mode == "check" and summary.changed:
-        lines.append(f"fix with: {fix_command([c.file for c in summary.changed])}")
+        target = summary.options.to.value if summary.options is not None else "native"
+        lines.append(f"fix with: {fix_command([c.file for c in summary.changed], target)}")
     lines.append(summary_line(findings, summary))
     return "\n".join(lines) + "\n"
 
