@@ -25,7 +25,7 @@ from yaml.nodes import SequenceNode
 from .. import files
 from ..errors import ConvertError
 from ..files import lexical
-from ..results import KUSTOMIZATION_NAMES
+from ..namespaces import kustomization_files_above, kustomization_in, kustomizations_above
 from . import plain
 from .objects import iter_objects
 from .source import decode
@@ -51,35 +51,6 @@ def _load(path: Path | str) -> dict[str, Any]:
     return plain.load_mapping(os.fspath(path))
 
 
-def _kustomization_in(folder: str) -> str | None:
-    """The kustomization file of a folder (kustomize accepts exactly these names)."""
-    names = _names_in(folder)
-    for name in KUSTOMIZATION_NAMES:
-        if name in names:
-            candidate = os.path.join(folder, name)
-            if os.path.isfile(candidate):
-                return candidate
-    return None
-
-
-def _names_in(folder: str) -> frozenset[str]:
-    """The kustomization names present in ``folder``, cached while the folder does not change.
-
-    Every candidate file asks about each folder above it; one stat of the folder replaces a stat per
-    kustomization name, and a folder's modification time changes whenever a file is added or removed.
-    """
-    try:
-        st = os.stat(folder)
-    except (OSError, ValueError):
-        return frozenset()
-    return _names_in_cached(folder, st.st_mtime_ns, st.st_ino)
-
-
-@lru_cache(maxsize=8192)
-def _names_in_cached(folder: str, _mtime: int, _ino: int) -> frozenset[str]:
-    return frozenset(name for name in KUSTOMIZATION_NAMES if os.path.lexists(os.path.join(folder, name)))
-
-
 def _patch_paths(kustomization: str) -> frozenset[str]:
     """Files a kustomization uses as patches (strategic-merge or JSON 6902), absolute and normalised."""
     key = plain.stamp(kustomization)
@@ -101,41 +72,10 @@ def _patch_paths_cached(kustomization: str, _stamp: tuple[int, int]) -> frozense
     return frozenset(os.path.normpath(os.path.join(base, item)) for item in found)
 
 
-def kustomizations_above(folder: Path) -> list[Path]:
-    return [Path(k) for k in _kustomizations_above(files.lexical_str(folder))]
-
-
-def _kustomizations_above(folder: str) -> Iterator[str]:
-    current = folder
-    while True:
-        yield from _kustomizations_at(current)
-        parent = os.path.dirname(current)
-        if parent == current:
-            return
-        current = parent
-
-
-def _kustomizations_at(folder: str) -> list[str]:
-    names = _names_in(folder)
-    if not names:
-        return []
-    return [
-        os.path.join(folder, name)
-        for name in KUSTOMIZATION_NAMES
-        if name in names and os.path.isfile(os.path.join(folder, name))
-    ]
-
-
-def nearest_kustomization(folder: Path) -> Path | None:
-    """The kustomization file at or above ``folder`` that is nearest to it."""
-    found = next(_kustomizations_above(files.lexical_str(folder)), None)
-    return Path(found) if found is not None else None
-
-
 def is_patch_file(path: Path) -> bool:
     # Strings, not Paths: every candidate file asks this of each folder above it.
     resolved = files.lexical_str(path)
-    return any(resolved in _patch_paths(k) for k in _kustomizations_above(os.path.dirname(resolved)))
+    return any(resolved in _patch_paths(k) for k in kustomization_files_above(os.path.dirname(resolved)))
 
 
 # -- JSON 6902 ---------------------------------------------------------------------------------------
@@ -249,7 +189,7 @@ def _resource_entries(kustomization: str) -> Iterator[tuple[str, str | None, tup
                 except (OSError, ValueError):
                     continue  # a URL, a git reference, or missing
                 if stat.S_ISDIR(st.st_mode):
-                    inner = _kustomization_in(target)
+                    inner = kustomization_in(target)
                     if inner is not None:
                         stack.append((inner, namespace))
                 elif stat.S_ISREG(st.st_mode):

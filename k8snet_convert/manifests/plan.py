@@ -224,11 +224,22 @@ class _TemplateWriter:
         if drop and new:
             assert annotations is not None
             flow = self._flow(annotations)
-            (key, value), rest = drop[0], drop[1:]
-            self.editor.replace_pair(key, value, new[-1][0], new[-1][1], flow)
-            for key, value in rest:
+            # An annotation written again takes its own place; the main new one (the last) the place of
+            # the first dropped one left; the others are appended.
+            places = {str(key.value): (key, value) for key, value in drop}
+            kept = [(name, text) for name, text in new if name in places]
+            fresh = [(name, text) for name, text in new if name not in places]
+            for name, text in kept:
+                key, value = places.pop(name)
+                self.editor.replace_pair(key, value, name, text, flow)
+            left = [pair for pair in drop if str(pair[0].value) in places]
+            if left and fresh:
+                (key, value), left = left[0], left[1:]
+                self.editor.replace_pair(key, value, fresh[-1][0], fresh[-1][1], flow)
+                fresh = fresh[:-1]
+            for key, value in left:
                 self.editor.remove_pair(annotations, key, value)
-            for name, text in new[:-1]:
+            for name, text in fresh:
                 self.editor.add_pair(annotations, name, text)
         elif drop:
             assert annotations is not None

@@ -304,9 +304,9 @@ class _WorkloadPlan:
             self.report(
                 "dra-default-network",
                 Severity.ERROR,
-                "v1.multus-cni.io/default-network replaces the pod's primary network; DRA claims only add "
-                "interfaces, so it has no DRA form",
-                hint="convert this workload with --to native, or remove the annotation",
+                f"its primary network is {wl.primary.label}, not the cluster default network; DRA claims "
+                "only add interfaces, so it has no DRA form",
+                hint="convert this workload with --to native, or keep the cluster default network as primary",
                 node=wl.primary_anchor,
             )
             raise _Abort
