@@ -61,6 +61,7 @@ def load_text(
     (``name``/``interfaceName`` entries only) has none, and the round trip must still read it. The
     inventory is ``inventory`` over the text's own objects. Raises YamlSyntaxError.
     """
+    from .loading import check_documents
     from .scan import file_inventory
 
     docs = parse_documents(text)
@@ -75,6 +76,7 @@ def load_text(
         editor=Editor(text, newline, style),
         is_json=is_json,
     )
+    check_documents(ctx)
     own = file_inventory(ctx)
     if inventory is not None:
         own.merge(inventory)
