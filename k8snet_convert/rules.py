@@ -654,11 +654,13 @@ _RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "podnetwork-not-found",
-        INFO,
+        WARN,
         _CONVERT,
-        "--to multus: a PodNetwork is not in the file; its NAD is inferred",
-        """The PodNetwork a pod names is not in the same file, so its NAD is found by inverting the name
-        template. Keep PodNetworks next to the workloads, or check the inferred NAD.""",
+        "A PodNetwork is not among the inputs; its NAD is guessed",
+        """The PodNetwork a pod names is in no input file (nor in the configuration's inventory paths), so
+        its NAD is found by inverting the name template, assuming the pod's namespace: the output may mean
+        another network than the input. Give the PodNetwork's file in the same run, or list its folder
+        under inventory: in the project configuration.""",
     ),
     _rule(
         "default-podnetwork-dropped",
