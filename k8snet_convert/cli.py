@@ -20,11 +20,11 @@ from .commands import (
     EXIT_OK,
     EXIT_USAGE,
     build_options,
-    check_options,
-    finish,
     guarded,
     parse_size,
+    run_check,
     run_convert,
+    write_stdout,
 )
 from .options import (
     AnnotationStyle,
@@ -161,8 +161,7 @@ def check(
     quiet: Annotated[bool | None, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = None,
 ) -> int:
     """Exit 1 when any file would change (= convert --check --to native); the pre-commit entry point."""
-    options = check_options(paths, quiet, tuple(exclude or ()))
-    return finish("check", paths, options, report, report_format)
+    return run_check(paths, quiet, tuple(exclude or ()), report, report_format)
 
 
 @app.command("parse-annotation")
@@ -190,7 +189,7 @@ def parse_annotation(
         data.pop("namespace", None)
         out.update(data)
         elements.append(out)
-    sys.stdout.write(json.dumps(elements, indent=2, ensure_ascii=False) + "\n")
+    write_stdout(json.dumps(elements, indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
 
 

@@ -79,6 +79,9 @@ def lint(
     if report is not None:
         reports.format_for(report, fmt)  # a bad format is a usage error before any work
     outcome = lint_paths(paths, options)
+    from .notices import no_manifests
+
+    outcome.findings.extend(no_manifests(paths, outcome.files_seen))
     code = outcome.exit_code(options.strict)
     summary = reports.Summary(
         command="lint",
@@ -89,12 +92,10 @@ def lint(
         suppressed=len(outcome.suppressed),
         inputs=tuple(paths),
         options=options,
+        quiet=options.quiet,
     )
-    shown = (
-        [f for f in outcome.findings if f.severity.value == "error"] if options.quiet else outcome.findings
-    )
-    if not options.quiet or shown:
-        sys.stderr.write(reports.stderr_text(shown, summary))
+    if not options.quiet or any(f.severity.value == "error" for f in outcome.findings):
+        sys.stderr.write(reports.stderr_text(outcome.findings, summary))
     if report is not None:
         reports.write_report(report, fmt, outcome.findings, summary)
     return code
@@ -118,6 +119,7 @@ def explain(
     NADs, PodNetworks and attachments are looked up among all the inputs. Exit 2 when a file cannot
     be read (the others are still shown).
     """
+    from .commands import write_stdout
     from .explain import explain_paths, render_rich, render_text
     from .report.text_report import location
 
@@ -127,11 +129,11 @@ def explain(
     if output_format is ExplainFormat.MERMAID:
         from .report.mermaid import render
 
-        sys.stdout.write(render(outcome.trees))
+        write_stdout(render(outcome.trees))
     elif sys.stdout.isatty():
         render_rich(outcome.trees)
     else:
-        sys.stdout.write(render_text(outcome.trees))
+        write_stdout(render_text(outcome.trees))
     for finding in outcome.findings:
         sys.stderr.write(
             f"{location(finding)}: {finding.severity.value} [{finding.rule}] {finding.message}\n"

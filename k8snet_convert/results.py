@@ -6,10 +6,14 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import prefilter
 from .errors import ConvertError
 from .findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from .suppress import Suppressions
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class FileResult:
     nad_refs: list[tuple[tuple[str, str], Finding]] = field(default_factory=list)  # uses, with a location
     podnetworks: list[tuple[str, tuple[str, str], str]] = field(default_factory=list)  # (name, NAD, identity)
     created: list[tuple[Path, bytes]] = field(default_factory=list)  # new files (kustomize configurations)
+    suppressions: Suppressions | None = None  # its ``# k8snet-convert: ignore[...]`` comments, if any
 
     @property
     def changed(self) -> bool:

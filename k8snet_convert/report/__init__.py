@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import importlib
 import os
-import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from ..errors import UsageError
-from ..findings import Finding, Severity
+from ..findings import Finding
 from ..options import Options
 
 
@@ -46,11 +45,14 @@ class Summary:
     mode: str
     # Optional context; reports that lack it simply say less.
     changed: tuple[ChangedFile, ...] = ()
-    suppressed: int = 0  # findings hidden by ``# k8snet-convert: ignore[...]`` comments (lint)
+    suppressed: int = 0  # findings hidden by ``# k8snet-convert: ignore[...]`` comments
     inputs: tuple[str, ...] = ()  # what the run was given: the markdown report draws their networks
     options: Options | None = None
+    quiet: bool = False  # --quiet: the text format lists only errors (its counts stay those of every finding)
 
 
+# Under ``check``, each file that would change is an error finding of this rule, made with the other
+# findings (verdict.py): reports render it like any other, so every format counts the same list.
 WOULD_CONVERT = "would-convert"
 
 # ``.sarif.json`` is common for SARIF (GitHub's upload action takes any name): the double suffix wins.
@@ -64,43 +66,28 @@ _BY_SUFFIX: dict[str, ReportFormat] = {
 }
 
 
-def format_for(path: Path, explicit: str | None) -> ReportFormat:
-    """``--report-format`` when given, else by the report file's extension (text when unknown)."""
+def format_for(path: Path, explicit: str | None, where: str = "") -> ReportFormat:
+    """``--report-format`` when given, else by the report file's extension (text when unknown).
+
+    ``where`` prefixes the error of a wrong ``explicit`` value: the configuration file it came from."""
     if explicit:
         try:
             return ReportFormat(explicit.lower())
         except ValueError:
             choices = ", ".join(f.value for f in ReportFormat)
-            raise UsageError(f"unknown report format {explicit!r} (choose from {choices})") from None
+            raise UsageError(f"{where}unknown report format {explicit!r} (choose from {choices})") from None
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes[-2:] == [".sarif", ".json"]:
         return ReportFormat.SARIF
     return _BY_SUFFIX.get(path.suffix.lower(), ReportFormat.TEXT)
 
 
-def check_findings(summary: Summary) -> list[Finding]:
-    """Under ``check``, each file that would change is a problem of its own: one finding per file.
+def fix_command(files: list[str], summary: Summary | None = None) -> str:
+    """The command that converts ``files`` in place (with the run's ``--to`` when not native)."""
+    from ..verdict import fix_command as command
 
-    The JSON report lists these files under ``changedFiles`` instead, so its findings stay what the
-    pipeline found.
-    """
-    if summary.mode != "check":
-        return []
-    return [
-        Finding(
-            rule=WOULD_CONVERT,
-            severity=Severity.ERROR,
-            message="Multus-era networking: this file would be converted to native multi-networking",
-            file=item.file,
-            line=item.line,
-            hint=f"fix with: {fix_command([item.file])}",
-        )
-        for item in summary.changed
-    ]
-
-
-def fix_command(files: list[str]) -> str:
-    return "k8snet-convert convert --write " + " ".join(shlex.quote(f) for f in files)
+    options = summary.options if summary is not None else None
+    return command(files, options.to) if options is not None else command(files)
 
 
 def render(fmt: ReportFormat, findings: list[Finding], summary: Summary) -> str:
