@@ -36,6 +36,7 @@ _BOOLS = {
     "quiet",
     "emit-device-class",
     "drop-nads",
+    "respect-gitignore",
 }
 _INTS = {"jobs", "max-file-size"}
 _LISTS = {"exclude"}

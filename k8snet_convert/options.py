@@ -82,6 +82,7 @@ class Options:
     verify_roundtrip: bool = False
     namespace: str | None = None
     exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True  # folder walks skip what git ignores (--no-gitignore: False)
     jobs: int | None = None
     quiet: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE

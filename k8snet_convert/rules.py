@@ -573,6 +573,18 @@ _RULES: tuple[Rule, ...] = (
         check that --to is the target you meant.""",
     ),
     _rule(
+        "schema-violation",
+        ERR,
+        _CHECK,
+        "validate: an object does not match its JSON Schema",
+        """`k8snet-convert validate` checked a PodNetwork, PodNetworkAttachment,
+        NetworkAttachmentDefinition, DRA object, selection.json or pod spec.networks entry against
+        schemas/ and found a value the API would refuse or misread. The finding points at the value;
+        the message names the field and the constraint. A PodNetwork is checked against its own KEP
+        revision (the revision of the pod entries that name it, else --profile): the last revision
+        requires a domain-prefixed provider such as k8s.cni.cncf.io/multus.""",
+    ),
+    _rule(
         "no-manifests",
         WARN,
         _INPUT,

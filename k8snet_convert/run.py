@@ -86,7 +86,7 @@ def _read_one(display: str, path: Path | str | None) -> bytes | Finding:
 
 
 def _read(inputs: list[str], options: Options) -> Iterator[tuple[str, Path | None, bytes]]:
-    for display, path in files.discover(inputs, options.exclude):
+    for display, path in files.discover(inputs, options.exclude, gitignore=options.respect_gitignore):
         data = _read_one(display, path)
         if isinstance(data, bytes):
             yield display, path, data
@@ -212,7 +212,7 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     links: list[Path] = []
     unlisted: list[tuple[str, str]] = []
     # Streamed, not listed: on a 100,000-file tree the list of paths alone is tens of MiB.
-    stream = files.discover_names(inputs, options.exclude, links, unlisted)
+    stream = files.discover_names(inputs, options.exclude, links, unlisted, options.respect_gitignore)
     head = list(itertools.islice(stream, SMALL_RUN))
     entries = itertools.chain(head, stream)
     run_nads = None

@@ -82,12 +82,14 @@ def exit_code(findings: Iterable[Finding], strict: bool) -> int:
 def finish_file(result: FileResult, ctx: FileContext) -> None:
     """The end of one file's conversion: its suppression comments, and under ``check`` its
     ``would-convert`` finding."""
-    table = _suppressions(result, ctx)
+    table = read_suppressions(result, ctx)
     if ctx.options.mode.checks and result.changed:
         result.findings.append(_would_convert(result, ctx, table))
 
 
-def _suppressions(result: FileResult, ctx: FileContext) -> Suppressions | None:
+def read_suppressions(result: FileResult, ctx: FileContext) -> Suppressions | None:
+    """The file's suppression comments (kept on the result for ``judge``), and a warning for each id
+    they name that is not a rule."""
     if ctx.is_json or SUPPRESSION_MARKER not in ctx.text:
         return None
     from . import rules, suppress

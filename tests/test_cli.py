@@ -255,7 +255,7 @@ def test_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     )
     code, _, err = run_cli(["validate", str(bad)], capsys)
     assert code == 2
-    assert "bad.yaml:1:1: PodNetwork Bad_Name: metadata.name" in err
+    assert "bad.yaml:4:9: error [schema-violation] PodNetwork Bad_Name: metadata.name" in err
     assert "spec.enabled" in err
     assert "spec.networks[0]" in err
 
