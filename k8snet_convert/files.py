@@ -7,7 +7,7 @@ import fnmatch
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +87,7 @@ def _walk(
     exclude: tuple[str, ...],
     skipped: list[Path] | None,
     unreadable: list[tuple[str, str]] | None,
-    ignored: Callable[[str], bool] | None = None,
+    ignored: walk_ignore.Ignored | None = None,
 ) -> Iterator[str]:
     # os.scandir, not os.walk with Paths: the directory entries already say which names are links and
     # folders, so a 10,000-file tree costs no stat per file (walking was a tenth of a --check run).
@@ -103,6 +103,7 @@ def _walk(
             if unreadable is not None:
                 unreadable.append(((folder or "./").rstrip("/") or "/", exc.strerror or str(exc)))
             continue
+        matcher = ignored.folder(folder, (e.name for e in entries)) if ignored is not None else None
         folders: list[str] = []
         for entry in entries:
             name = entry.name
@@ -115,7 +116,7 @@ def _walk(
             if is_dir:
                 if name.startswith(".") or (exclude and _excluded(Path(display), exclude)):
                     continue
-                if ignored is not None and ignored(display + "/"):
+                if matcher is not None and matcher(name, True):
                     continue
                 if is_link:
                     if skipped is not None:
@@ -126,7 +127,7 @@ def _walk(
             wanted = name in EXTENSIONLESS or os.path.splitext(name)[1].lower() in EXTENSIONS
             if not wanted or (exclude and _excluded(Path(display), exclude)):
                 continue
-            if ignored is not None and ignored(display):
+            if matcher is not None and matcher(name, False):
                 continue
             if is_link:
                 if skipped is not None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from k8snet_convert import entry, files, rules
+from k8snet_convert import entry, files, rules, walk_ignore
 from k8snet_convert.cli import main
 from k8snet_convert.rule_cli import all_ids
 
@@ -117,8 +117,11 @@ def test_check_and_diff_together_print_the_diff_and_exit_1(
     assert capsys.readouterr().out == ""
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
+@pytest.fixture(params=["git", "pathspec"])
+def repo(tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository with ignore files; git's answer, or pathspec's where git cannot answer."""
+    if request.param == "pathspec":
+        monkeypatch.setattr(walk_ignore, "_git_ignored", lambda folder: None)
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     (tmp_path / ".gitignore").write_text("rendered/\n*.generated.yaml\n")
     for name in ("apps/pod.yaml", "rendered/pod.yaml", "apps/x.generated.yaml", "apps/keep/pod.yaml"):
