@@ -119,7 +119,7 @@ def _would_convert(result: FileResult, ctx: FileContext, table: Suppressions | N
             file=result.display,
             line=line,
             column=column,
-            hint=fix_hint(result.display, options.to),
+            hint=fix_hint(result.display if result.path is not None else "-", options.to),
         )
         for line, column in positions
     ]
@@ -134,6 +134,7 @@ def fix_command(files: list[str], to: Target = Target.NATIVE) -> str:
 
 
 def fix_hint(display: str, to: Target = Target.NATIVE) -> str:
+    """``display`` is ``-`` for a text without a file (stdin, the Python API)."""
     if display == "-":  # stdin cannot be written in place: the converted text goes to stdout
         target = "" if to is Target.NATIVE else f" --to {to.value}"
         return f"convert it with: k8snet-convert convert{target} - (prints the converted text)"
