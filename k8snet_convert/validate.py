@@ -115,16 +115,21 @@ class Validation:
         self, display: str, obj: K8sObject, node: Node, error: jsonschema.ValidationError, prefix: str = ""
     ) -> None:
         """One schema error of the value at ``node`` (``prefix``: that value's YAML path in ``obj``)."""
-        line, column = line_col(node_at(node, list(error.absolute_path)))
+        where = node_at(node, list(error.absolute_path))
+        self.add(display, obj, where, _message(error, prefix), _path(error, prefix))
+
+    def add(self, display: str, obj: K8sObject, node: Node, message: str, path: str) -> None:
+        """A ``schema-violation`` finding at ``node``; ``path`` is relative to the object."""
+        line, column = line_col(node)
         self.findings.append(
             Finding(
                 rule=RULE,
                 severity=Severity.ERROR,
-                message=f"{obj.kind} {obj.name or '(unnamed)'}: {_message(error, prefix)}",
+                message=f"{obj.kind} {obj.name or '(unnamed)'}: {message}",
                 file=display,
                 line=line,
                 column=column,
-                path=obj.path + _path(error, prefix),
+                path=obj.path + path,
             )
         )
 
@@ -165,18 +170,8 @@ class Validation:
                 try:
                     element = json.loads(raw)
                 except json.JSONDecodeError as exc:
-                    line, column = line_col(raw_node)
-                    self.findings.append(
-                        Finding(
-                            rule=RULE,
-                            severity=Severity.ERROR,
-                            message=f"ConfigMap {obj.name}: selection.json is not JSON: {exc.msg}",
-                            file=display,
-                            line=line,
-                            column=column,
-                            path=obj.path + 'data."selection.json"',
-                        )
-                    )
+                    where = 'data."selection.json"'
+                    self.add(display, obj, raw_node, f"selection.json is not JSON: {exc.msg}", where)
                 else:  # inside a JSON string: the value's own line is as close as YAML marks go
                     for error in _errors("selection-element", element):
                         self.problem(display, obj, raw_node, error, 'data."selection.json"')
@@ -184,25 +179,15 @@ class Validation:
         networks = get(template.spec, "networks") if template else None
         if networks is not None:
             checked = True
+            assert template is not None
+            networks_path = template.key_path("spec", "networks")[len(obj.path) :]
             if not isinstance(networks, SequenceNode):
-                line, column = line_col(networks)
-                self.findings.append(
-                    Finding(
-                        rule=RULE,
-                        severity=Severity.ERROR,
-                        message=f"{obj.kind} {obj.name}: spec.networks must be a list",
-                        file=display,
-                        line=line,
-                        column=column,
-                    )
-                )
+                self.add(display, obj, networks, f"{networks_path} must be a list", networks_path)
             else:
-                assert template is not None
                 for index, entry_node in enumerate(networks.value):
                     entry = to_python(entry_node)
                     stem = entry_stem(entry)
-                    where = template.key_path("spec", "networks")[len(obj.path) :] + f"[{index}]"
-                    self.check(display, obj, entry_node, stem, entry, where)
+                    self.check(display, obj, entry_node, stem, entry, f"{networks_path}[{index}]")
                     names = self.rev2_names if stem.endswith("rev2") else self.rev1_names
                     if isinstance(entry, dict):
                         names.add(str(entry.get("name") or entry.get("podNetworkName") or ""))

@@ -145,3 +145,19 @@ def test_a_problem_can_be_suppressed(tmp_path: Path, capsys: pytest.CaptureFixtu
     code, err = _validate([str(bad)], capsys)
     assert code == 2  # the interface name is still wrong
     assert err.count("[schema-violation]") == 1 and "1 suppressed" in err
+
+
+def test_problems_that_are_not_schema_errors_are_placed_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  selection.json: '{not json'\n---\n"
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n"
+        "      networks: {podNetworkName: a}\n"
+    )
+    code, err = _validate([str(bad)], capsys)
+    assert code == 2
+    assert f"{bad.as_posix()}:5:19: error [schema-violation] ConfigMap c: selection.json is not JSON" in err
+    where = f"{bad.as_posix()}:13:17: error [schema-violation] Deployment d: "
+    assert where + "spec.template.spec.networks must be a list" in err
