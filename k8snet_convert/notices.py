@@ -62,9 +62,14 @@ def ignored_options(options: Options, given: Mapping[str, Path | None]) -> list[
 
 
 def no_manifests(inputs: list[str], files_seen: int) -> list[Finding]:
-    """A ``no-manifests`` warning per input when a run found no file to read at all."""
+    """A ``no-manifests`` warning per folder input when a run found no file to read at all.
+
+    Files named on the command line that ``exclude`` leaves out are not reported: pre-commit names
+    every changed file, and a configuration that excludes some means it."""
     if files_seen:
         return []
+    import os
+
     return [
         Finding(
             rule="no-manifests",
@@ -75,5 +80,5 @@ def no_manifests(inputs: list[str], files_seen: int) -> list[Finding]:
             "and the files git ignores are left out; --no-gitignore includes the latter)",
         )
         for item in inputs
-        if item != "-"
+        if item != "-" and os.path.isdir(item)
     ]

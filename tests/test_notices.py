@@ -105,3 +105,7 @@ def test_an_empty_or_mistyped_folder_is_a_warning(
     (tmp_path / "empty" / "svc.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {name: s}\n")
     assert main(["check", "empty"]) == 0
     assert "no-manifests" not in capsys.readouterr().err
+    # files named on the command line (pre-commit's way) that the configuration excludes: meant
+    (tmp_path / ".k8snet-convert.yaml").write_text("exclude: ['empty/*']\n")
+    assert main(["check", "empty/svc.yaml"]) == 0
+    assert "no-manifests" not in capsys.readouterr().err
