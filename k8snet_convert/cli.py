@@ -239,7 +239,9 @@ def check(
 
 @app.command("parse-annotation")
 def parse_annotation(
-    value: Annotated[str, typer.Argument(help="The annotation value, as written in the manifest.")],
+    value: Annotated[
+        str, typer.Argument(metavar="VALUE", help="The annotation value, as written in the manifest.")
+    ],
     namespace: Annotated[str, typer.Option(help="The pod's namespace.")] = "default",
     default_network: Annotated[
         bool, typer.Option("--default-network", help="Parse as v1.multus-cni.io/default-network.")
@@ -248,7 +250,14 @@ def parse_annotation(
         str, typer.Option(help="Namespace for --default-network references without one.")
     ] = "kube-system",
 ) -> int:
-    """Print, as JSON, the selection elements Multus makes of VALUE."""
+    """Print, as JSON, the selection elements Multus makes of VALUE.
+
+    \b
+    Examples:
+      k8snet-convert parse-annotation 'data@eth1, shop/nfs'
+      k8snet-convert parse-annotation '[{"name": "a"}]' \\
+          --namespace shop
+    """
     from .dialects.multus.annotation import parse_default_network, parse_networks
 
     if default_network:

@@ -118,6 +118,11 @@ def explain(
 
     NADs, PodNetworks and attachments are looked up among all the inputs. Exit 2 when a file cannot
     be read (the others are still shown).
+
+    \b
+    Examples:
+      k8snet-convert explain examples/multus-app.yaml
+      k8snet-convert explain . --format mermaid > networks.mmd
     """
     from .commands import write_stdout
     from .explain import explain_paths, render_rich, render_text

@@ -9,10 +9,12 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import walk_ignore
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .walk_ignore import Ignored
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 EXTENSIONLESS = ("Kustomization",)  # kustomize's third file name
@@ -72,7 +74,11 @@ def discover_names(
             continue
         path = Path(item)
         if path.is_dir():
-            ignored = walk_ignore.for_folder(item) if gitignore else None
+            ignored = None
+            if gitignore:  # imported here: a pre-commit run names files and walks no folder
+                from .walk_ignore import for_folder
+
+                ignored = for_folder(item)
             for display in _walk(path.as_posix(), exclude, skipped, unreadable, ignored):
                 yield display, False
         elif path.exists():
@@ -87,7 +93,7 @@ def _walk(
     exclude: tuple[str, ...],
     skipped: list[Path] | None,
     unreadable: list[tuple[str, str]] | None,
-    ignored: walk_ignore.Ignored | None = None,
+    ignored: Ignored | None = None,
 ) -> Iterator[str]:
     # os.scandir, not os.walk with Paths: the directory entries already say which names are links and
     # folders, so a 10,000-file tree costs no stat per file (walking was a tenth of a --check run).

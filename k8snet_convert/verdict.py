@@ -15,7 +15,6 @@ result — reads the list made here, so they cannot disagree. Two steps:
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -129,6 +128,8 @@ def _would_convert(result: FileResult, ctx: FileContext, table: Suppressions | N
 
 def fix_command(files: list[str], to: Target = Target.NATIVE) -> str:
     """The command that converts ``files`` in place."""
+    import shlex
+
     target = "" if to is Target.NATIVE else f" --to {to.value}"
     return f"k8snet-convert convert{target} --write " + " ".join(shlex.quote(f) for f in files)
 
