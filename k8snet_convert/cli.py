@@ -15,7 +15,16 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
-from .cli_args import Exclude, NoGitignore, PathsArg, Quiet, Report, ReportFormatOption
+from .cli_args import (
+    Exclude,
+    MultusNamespace,
+    Namespace,
+    NoGitignore,
+    PathsArg,
+    Quiet,
+    Report,
+    ReportFormatOption,
+)
 from .commands import (
     EXIT_OK,
     EXIT_USAGE,
@@ -30,7 +39,6 @@ from .errors import UsageError
 from .findings import Severity
 from .options import (
     DEFAULT_DEVICE_CLASS,
-    DEFAULT_MULTUS_NAMESPACE,
     DEFAULT_NAME_TEMPLATE,
     DEFAULT_PROVIDER,
     AnnotationStyle,
@@ -118,23 +126,14 @@ def convert(
     strict: Annotated[
         bool | None, typer.Option("--strict", help="Every loss or move is an error; warnings fail.")
     ] = None,
-    multus_namespace: Annotated[
-        str | None,
-        typer.Option(
-            metavar="NS",
-            help="Namespace of default-network references without one.",
-            show_default=DEFAULT_MULTUS_NAMESPACE,
-        ),
-    ] = None,
+    multus_namespace: MultusNamespace = None,
     inject_resources: Annotated[
         bool | None, typer.Option("--inject-resources", help="Write device requests into containers.")
     ] = None,
     verify_roundtrip: Annotated[
         bool | None, typer.Option("--verify-roundtrip", help="Check that every document converts back.")
     ] = None,
-    namespace: Annotated[
-        str | None, typer.Option(metavar="NS", help="Namespace of objects that name none.")
-    ] = None,
+    namespace: Namespace = None,
     exclude: Exclude = None,
     no_gitignore: NoGitignore = False,
     jobs: Annotated[
@@ -351,7 +350,7 @@ def rule(
     """
     from .rule_cli import all_ids, render
 
-    if (rule_id is None) == (not every):
+    if (rule_id is not None) == every:  # neither, or both
         raise UsageError("name one rule (k8snet-convert rule ID), or use --all")
     write_stdout(render(all_ids() if every else [rule_id or ""]))
     return EXIT_OK

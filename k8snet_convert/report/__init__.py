@@ -18,6 +18,10 @@ from ..errors import UsageError
 from ..findings import Finding
 from ..options import Options
 
+# Under ``check``, each file that would change is an error finding of this rule, made with the other
+# findings (verdict.py): reports render it like any other, so every format counts the same list.
+from ..verdict import WOULD_CONVERT as WOULD_CONVERT
+
 
 class ReportFormat(StrEnum):
     TEXT = "text"
@@ -50,10 +54,6 @@ class Summary:
     options: Options | None = None
     quiet: bool = False  # --quiet: the text format lists only errors (its counts stay those of every finding)
 
-
-# Under ``check``, each file that would change is an error finding of this rule, made with the other
-# findings (verdict.py): reports render it like any other, so every format counts the same list.
-WOULD_CONVERT = "would-convert"
 
 # ``.sarif.json`` is common for SARIF (GitHub's upload action takes any name): the double suffix wins.
 _BY_SUFFIX: dict[str, ReportFormat] = {
