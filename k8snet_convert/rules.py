@@ -556,8 +556,42 @@ _RULES: tuple[Rule, ...] = (
         "check: a file still uses Multus-era networking",
         """`k8snet-convert check` (and the pre-commit hook) found a file that converting to native
         multi-networking would change: a NetworkAttachmentDefinition without its PodNetwork, or a
-        workload with the k8s.v1.cni.cncf.io/networks annotation. Run the fix command shown, or the
-        k8snet-convert-fix hook.""",
+        workload with the k8s.v1.cni.cncf.io/networks annotation. The finding points at the first such
+        construct of the file. Run the fix command shown, or the k8snet-convert-fix hook. To keep one
+        construct as it is, put the suppression comment on its line: check then passes it (and
+        reports the file at its next construct, if any).""",
+    ),
+    _rule(
+        "flag-ignored",
+        WARN,
+        _CONVERT,
+        "An option does nothing for the chosen target",
+        """An option given on the command line or in the project configuration acts for other targets
+        only (--drop-nads, --device-class, --emit-device-class and --dra-api-version for --to dra;
+        --annotation-style for --to multus; the native objects' options such as --profile, --provider
+        and --name-template for --to native and --to multus), so this run ignores it. Remove it, or
+        check that --to is the target you meant.""",
+    ),
+    _rule(
+        "schema-violation",
+        ERR,
+        _CHECK,
+        "validate: an object does not match its JSON Schema",
+        """`k8snet-convert validate` checked a PodNetwork, PodNetworkAttachment,
+        NetworkAttachmentDefinition, DRA object, selection.json or pod spec.networks entry against
+        schemas/ and found a value the API would refuse or misread. The finding points at the value;
+        the message names the field and the constraint. A PodNetwork is checked against its own KEP
+        revision (the revision of the pod entries that name it, else --profile): the last revision
+        requires a domain-prefixed provider such as k8s.cni.cncf.io/multus.""",
+    ),
+    _rule(
+        "no-manifests",
+        WARN,
+        _INPUT,
+        "No manifest was found in an input",
+        """The run read no file: the folder is empty, holds no .yaml, .yml or .json file, or every file
+        in it is hidden, excluded (--exclude, the configuration's exclude) or ignored by git. Check
+        the path for a typo; --no-gitignore includes the files git ignores.""",
     ),
     _rule(
         "not-multus-provider",
