@@ -728,6 +728,27 @@ _RULES: tuple[Rule, ...] = (
         cannot be folded back into the annotation. Convert it together with its workloads.""",
     ),
     _rule(
+        "primary-role-network",
+        WARN,
+        _CHECK,
+        'A NAD with "role": "primary": the primary network of its namespace, which KEP-3698 cannot say',
+        """OVN-Kubernetes user-defined networks marked "role": "primary" replace the cluster's default
+        network for the pods of their namespace. KEP-3698 has no per-namespace primary network: the
+        PodNetwork made from the NAD is cluster-wide and pods that name it get it as one more network. Keep
+        the network on OVN-Kubernetes' UserDefinedNetwork API, or make pods name it as their primary
+        network (v1.multus-cni.io/default-network) before converting.""",
+    ),
+    _rule(
+        "dra-bond-order",
+        WARN,
+        _CONVERT,
+        "--to dra: a bond of links in the container loses the order Multus attaches them in",
+        """A bond CNI config with "linksInContainer": true bonds interfaces the pod already has: Multus
+        attaches the member networks first, in the annotation's order. The CNI DRA driver prepares claims
+        in no order, so the bond may find no links. Keep such workloads on Multus or native, or build the
+        bond from host links.""",
+    ),
+    _rule(
         "short-form-impossible",
         ERR,
         _CONVERT,

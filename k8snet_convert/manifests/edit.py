@@ -99,7 +99,11 @@ class Editor:
         return len(self.text) if nl < 0 else nl + 1
 
     def result(self) -> str:
-        return apply(self.text, self.edits)
+        text = apply(self.text, self.edits)
+        if self.text and not self.text.endswith("\n") and text.endswith("\n"):
+            # A file without a final newline keeps it so, whatever was removed at its end.
+            text = text[: -len(self.newline)] if text.endswith(self.newline) else text[:-1]
+        return text
 
     def _insert_lines(self, pos: int, block: str, rank: int = 0) -> None:
         """Insert whole lines at ``pos`` (a line start, or the end of a file without final newline)."""
@@ -259,7 +263,7 @@ class Editor:
             lines.extend(inner[1:])
         self._insert_lines(pos, "".join(line + self.newline for line in lines))
 
-    def _document_start(self, root: Node) -> tuple[int, bool]:
+    def document_start(self, root: Node) -> tuple[int, bool]:
         """Where a document's text starts: its ``---`` line (True) or its root's line (False)."""
         root_start = int(root.start_mark.index)
         ls = self.line_start(root_start)
@@ -286,10 +290,10 @@ class Editor:
         A first document without ``---`` takes ``next_root``'s marker with it, when there is one, so the
         next document does not start the file with an empty one.
         """
-        start, has_marker = self._document_start(root)
+        start, has_marker = self.document_start(root)
         self._add(start, self.line_end(content_end(self.text, root)), "")
         if not has_marker and next_root is not None:
-            marker, next_marker = self._document_start(next_root)
+            marker, next_marker = self.document_start(next_root)
             if next_marker:
                 self._add(marker, self.line_end(marker), "")
 

@@ -35,6 +35,7 @@ from .config import (
     nesting,
     parameters,
     parameters_size,
+    plugin_chain,
     template_object,
 )
 
@@ -391,6 +392,17 @@ class _WorkloadPlan:
                 f"{where}: the claim's parameters are {size} bytes; the API server accepts at most "
                 f"{PARAMETERS_LIMIT}",
                 hint="shrink the CNI config, or keep this network on Multus",
+            )
+        if any(p.get("type") == "bond" and p.get("linksInContainer") is True for p in plugin_chain(config)):
+            # Multus attaches a pod's networks in the annotation's order, so a bond made of links in the
+            # container finds its member interfaces; the DRA driver prepares claims in no order.
+            self.report(
+                "dra-bond-order",
+                Severity.WARNING,
+                f'{where}: a bond of links in the container ("linksInContainer": true) needs its member '
+                "networks attached first, which Multus does in the annotation's order; DRA claims are "
+                "prepared in no order, so the bond may find no links",
+                hint="keep this workload on Multus (or --to native), or build the bond from host links",
             )
         if resource_name and nad not in self.writer.device_warned:
             self.writer.device_warned.add(nad)

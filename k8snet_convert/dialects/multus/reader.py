@@ -136,6 +136,7 @@ def read_workload(ctx: FileContext, obj: K8sObject, template: PodTemplate) -> Wo
         anchor_path=template.key_path("metadata", "annotations", str(anchor.key.value)),
         host_network=is_true(get(template.spec, "hostNetwork")),
         primary_anchor=default_ref.value if default_ref is not None else None,
+        explicit_empty=networks_ref is not None and not networks,
         variant=networks[0].form if networks else default.form if default else None,
     )
 

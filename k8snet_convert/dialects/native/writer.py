@@ -288,6 +288,21 @@ class _WorkloadConversion:
                     f"{att.label} maps to PodNetwork 'default', the name of the cluster's default network",
                     hint="use --name-template '{namespace}.{name}'",
                 )
+            elif att.network == DEFAULT_NETWORK and att.parsed is not None:
+                # v1.multus-cni.io/default-network: default names a NAD (Antrea's and others' way of
+                # replacing the cluster network); as the primary entry 'default' it would silently mean
+                # the cluster's own default network instead.
+                self.error(
+                    "podnetwork-name-collision",
+                    f"the primary network is {att.label}, a NetworkAttachmentDefinition that happens to be "
+                    "called 'default'; its PodNetwork would be 'default', which KEP-3698 reserves for the "
+                    "cluster's default network: a different network",
+                    hint="decide which you mean: if the NAD only restates the cluster's default network, "
+                    "remove v1.multus-cni.io/default-network; else rename the NAD, or convert with "
+                    "--name-template '{namespace}.{name}' (its PodNetwork is then "
+                    f"'{att.parsed.namespace}.default')",
+                    node=self.wl.primary_anchor,
+                )
             if att.network in seen:
                 self.error(
                     "duplicate-network",
