@@ -340,6 +340,10 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     except BaseException:
         progress.stop()
         raise
+    if survey.inventory.target_namespaces:
+        from .scan import settle
+
+        settle(survey.inventory, options)
     _INVENTORY = survey.inventory
     cwd = os.getcwd()  # absolute paths, as the kustomizations' resources are resolved
     _PLAIN = frozenset(survey.plain)

@@ -171,6 +171,12 @@ CASES = [
         {"app.yaml": pod("net-a"), "nad.yaml": nad()},
     ),
     Case(
+        "primary-role-network",
+        _files(nad().replace('"type": "macvlan",', '"type": "ovn-k8s-cni-overlay", "role": "primary",')),
+        7,
+        _files(nad().replace('"type": "macvlan",', '"type": "ovn-k8s-cni-overlay", "role": "secondary",')),
+    ),
+    Case(
         "invalid-cni-json",
         _files(nad().replace('"type": "macvlan",', '"type": "macvlan"')),
         8,  # inside the JSON: the error is on the config's second line

@@ -24,7 +24,6 @@ from ...manifests.yamldoc import get, scalar
 from ...model import Attachment as Element
 from ...model import NadKey, Severity, Workload
 from ...model.names import INTERFACE_HINT, PRIMARY_INTERFACE, dns_label, invalid_interface_reason, short_hash
-from ...namespaces import resolve
 from ..base import NadSite
 from . import DEVICE_CLASS_KIND, PARAMETERS_LIMIT, TEMPLATE_KIND
 from .config import (
@@ -93,7 +92,7 @@ class DraWriter:
         for doc in self.ctx.docs:
             for obj in iter_objects(doc):
                 if obj.kind == TEMPLATE_KIND and id(obj.node) not in leaving:
-                    ns, _ = resolve(obj.namespace, self.ctx.options.namespace, self.ctx.path)
+                    ns, _ = self.ctx.resolve_namespace(obj.namespace)
                     self.existing_templates.add((ns, obj.name))
                 elif obj.kind == DEVICE_CLASS_KIND and id(obj.node) not in leaving:
                     self.existing_classes.add(obj.name)

@@ -11,6 +11,7 @@ from ...context import FileContext
 from ...manifests.objects import K8sObject
 from ...manifests.yamldoc import get_path, scalar
 from ...model import Network, Severity
+from ...options import Target
 from ..base import NadSite
 
 NAD_KIND = "NetworkAttachmentDefinition"
@@ -30,11 +31,12 @@ def network_of(obj: K8sObject, namespace: str, display: str) -> Network:
         scalar(get_path(obj.node, "spec", "config")),
         scalar(get_path(obj.node, "metadata", "annotations", RESOURCE_NAME_KEY)),
         display,
+        namespaced=obj.namespace is not None,
     )
 
 
 def read_nad(ctx: FileContext, obj: K8sObject) -> NadSite:
-    namespace = ctx.namespace_of(obj)
+    namespace = ctx.namespace_of(obj, baked=ctx.options.to is Target.NATIVE)
     name = obj.name
     nad = NadSite(network_of(obj, namespace, ctx.display), obj)
     resource_name = nad.network.resource_name

@@ -71,7 +71,12 @@ def read_workload(ctx: FileContext, obj: K8sObject, template: PodTemplate) -> Wo
     default_ref = _annotation(template, DEFAULT_NETWORK_KEY)
     if networks_ref is None and default_ref is None:
         return None
-    namespace = ctx.namespace_of(obj)
+    # With {namespace} in the name template, the pod's namespace is written into the PodNetwork names
+    # of its networks: a guess must be said louder.
+    options = ctx.options
+    namespace = ctx.namespace_of(
+        obj, baked="{namespace}" in options.name_template and options.to.value == "native"
+    )
     networks: list[ParsedElement] = []
     default: ParsedElement | None = None
     ok = True

@@ -484,24 +484,26 @@ class _WorkloadConversion:
         # default-network's unnamed namespace is --multus-namespace, not the pod's: always written.
         if att.primary and "namespace" not in selection:
             selection = {"name": selection.pop("name"), "namespace": att.parsed.namespace, **selection}
-        ordered = selection
+        # Namespaces decided at apply time stay undecided (SPEC §6): a workload without metadata.namespace
+        # gets its namespace from `kubectl apply -n`, kustomize or Flux, and so must the objects written
+        # with it. The ConfigMap is always in the attachment's own namespace, which is what a reference
+        # without a namespace means: the reference never says it, so it cannot disagree with an overlay.
+        where = {"namespace": wl.namespace} if wl.template.obj.namespace else {}
         return [
             {
                 "apiVersion": opts.pod_api_version,
                 "kind": ATTACHMENT_KIND,
-                "metadata": {"name": name, "namespace": wl.namespace},
+                "metadata": {"name": name, **where},
                 "spec": {
                     "podNetworkName": att.network,
-                    "parametersRefs": [
-                        {"group": "", "kind": "ConfigMap", "name": name, "namespace": wl.namespace}
-                    ],
+                    "parametersRefs": [{"group": "", "kind": "ConfigMap", "name": name}],
                 },
             },
             {
                 "apiVersion": "v1",
                 "kind": "ConfigMap",
-                "metadata": {"name": name, "namespace": wl.namespace},
-                "data": {SELECTION_KEY: render.dumps(ordered, separators=(",", ":"))},
+                "metadata": {"name": name, **where},
+                "data": {SELECTION_KEY: render.dumps(selection, separators=(",", ":"))},
             },
         ]
 
