@@ -183,6 +183,36 @@ _RULES: tuple[Rule, ...] = (
         must therefore stay.""",
     ),
     _rule(
+        "downward-api-annotation",
+        WARN,
+        _CHECK,
+        "A container reads a Multus annotation through the downward API",
+        """An env var or a downwardAPI volume reads metadata.annotations['k8s.v1.cni.cncf.io/networks']
+        (or the default-network or network-status annotation, or all of metadata.annotations). Converting
+        the pod away from Multus removes the first two and Multus stops writing the others, so the reader
+        gets an empty value. Read the pod's networks from its status, or from what the network driver
+        writes, before converting.""",
+    ),
+    _rule(
+        "multi-network-policy",
+        WARN,
+        _CHECK,
+        "A MultiNetworkPolicy names NADs (k8s.v1.cni.cncf.io/policy-for)",
+        """MultiNetworkPolicy implementations find the interfaces to filter through the Multus
+        network-status of pods attached to the NADs named in policy-for. Pods converted away from Multus
+        have none, so the policy stops applying to them. The policy has no native form: write it again for
+        the implementation that replaces Multus, or keep the pods it protects on Multus.""",
+    ),
+    _rule(
+        "service-network",
+        WARN,
+        _CHECK,
+        "A Service names a NAD (k8s.v1.cni.cncf.io/service-network)",
+        """The Multus service abstraction builds the Service's endpoints from the interfaces pods have on
+        that NAD. Pods converted away from Multus have no Multus attachment, so the Service loses its
+        endpoints. Provide them by other means, or keep its pods on Multus.""",
+    ),
+    _rule(
         "network-status",
         INFO,
         _CHECK,

@@ -12,8 +12,10 @@ from ...manifests.objects import K8sObject, PodTemplate, guessed_templates, iter
 from ...manifests.yamldoc import get, get_pair, get_path, is_true, scalar
 from ...model import Footprint, Severity, Workload
 from ..base import Reading
+from . import other_readers
 from .annotation import ParsedElement, parse_default_network, parse_networks
 from .nad import is_nad, read_nad
+from .other_readers import OtherReaders
 
 NETWORKS_KEY = "k8s.v1.cni.cncf.io/networks"
 DEFAULT_NETWORK_KEY = "v1.multus-cni.io/default-network"
@@ -185,11 +187,14 @@ def _kubevirt(ctx: FileContext, obj: K8sObject, result: Reading) -> None:
 
 def read_file(ctx: FileContext) -> Reading:
     result = Reading("multus")
+    readers = OtherReaders()
+    result.own = readers
     for doc in ctx.docs:
         for obj in iter_objects(doc):
             if is_nad(obj):
                 result.nads.append(read_nad(ctx, obj))
                 continue
+            other_readers.note(obj, readers)
             if obj.is_kubevirt:
                 _kubevirt(ctx, obj, result)
                 continue
