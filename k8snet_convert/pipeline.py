@@ -18,7 +18,15 @@ from .manifests import helm
 from .manifests.edit import Editor
 from .manifests.render import detect_style
 from .manifests.source import SourceText, decode
-from .manifests.yamldoc import Document, YamlSyntaxError, iter_duplicate_keys, parse_documents
+from .manifests.yamldoc import (
+    MERGE_KEY_HINT,
+    MERGE_KEY_MESSAGE,
+    Document,
+    YamlSyntaxError,
+    iter_duplicate_keys,
+    iter_merge_keys,
+    parse_documents,
+)
 from .model import Finding, Severity
 from .options import Options, OutputMode, Target
 from .results import (
@@ -106,6 +114,8 @@ def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> 
                 node=key,
                 hint="remove one of them",
             )
+    for merge in iter_merge_keys(*(doc.root for doc in docs)) if "<<" in source.text else ():
+        ctx.report("merge-key", Severity.ERROR, MERGE_KEY_MESSAGE, node=merge, hint=MERGE_KEY_HINT)
     return ctx
 
 

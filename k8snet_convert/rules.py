@@ -105,6 +105,17 @@ _RULES: tuple[Rule, ...] = (
         applied differs from what is read. Remove one of the keys.""",
     ),
     _rule(
+        "merge-key",
+        ERR,
+        _CHECK,
+        "A YAML merge key (<<) is not converted",
+        """Kubernetes' decoder applies merge keys, so `annotations: {<<: *common}` or
+        `metadata: {<<: *meta}` can give an object its networks annotation, its namespace or its pod
+        template. Converting through a merge key would edit a mapping that other objects share, so a
+        file that holds one is refused whole, never passed silently. Write the merged keys out in each
+        object, then convert.""",
+    ),
+    _rule(
         "templated-file",
         INFO,
         _CHECK,

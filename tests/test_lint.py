@@ -103,6 +103,12 @@ CASES = [
         _files(pod("net-a")),
     ),
     Case(
+        "merge-key",
+        _files(pod("net-a").replace("  annotations:\n", "  annotations:\n    <<: {team: a}\n")),
+        7,
+        _files(pod("net-a").replace("  annotations:\n", "  annotations:\n    '<<': {team: a}\n")),
+    ),
+    Case(
         "templated-file",
         {"chart/Chart.yaml": "name: c\n", "chart/templates/pod.yaml": pod("net-a")},
         0,
