@@ -26,6 +26,7 @@ from .commands import (
     parse_size,
     run_convert,
 )
+from .escape import visible
 from .options import (
     AnnotationStyle,
     AttachmentParams,
@@ -201,7 +202,7 @@ def validate(paths: PathsArg) -> int:
 
     problems, checked = validate_paths(paths)
     for line in problems:
-        sys.stderr.write(line + "\n")
+        sys.stderr.write(visible(line) + "\n")
     sys.stderr.write(f"{checked} object(s) checked, {len(problems)} problem(s)\n")
     return EXIT_INVALID if problems else EXIT_OK
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from . import config
+from .escape import visible
 
 if TYPE_CHECKING:
     from .options import Options
@@ -134,7 +135,7 @@ def explain(
         sys.stdout.write(render_text(outcome.trees))
     for finding in outcome.findings:
         sys.stderr.write(
-            f"{location(finding)}: {finding.severity.value} [{finding.rule}] {finding.message}\n"
+            f"{location(finding)}: {finding.severity.value} [{finding.rule}] {visible(finding.message)}\n"
         )
     note = f"{len(outcome.trees)} workload(s) with networks in {outcome.files_seen} file(s)"
     if outcome.without_networks:

@@ -16,6 +16,7 @@ from typing import Any
 
 from . import __version__, config
 from .errors import ConvertError, UsageError
+from .escape import visible
 from .options import (
     AnnotationStyle,
     AttachmentParams,
@@ -152,13 +153,13 @@ def guarded(invoke: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted.\n")
         return 130
-    except UsageError as exc:
-        sys.stderr.write(f"k8snet-convert: {exc}\n")
+    except UsageError as exc:  # messages name paths and values from the input: escaped
+        sys.stderr.write(f"k8snet-convert: {visible(str(exc))}\n")
         return EXIT_USAGE
     except ConvertError as exc:
-        sys.stderr.write(f"k8snet-convert: {exc.message}\n")
+        sys.stderr.write(f"k8snet-convert: {visible(exc.message)}\n")
         if exc.hint:
-            sys.stderr.write(f"hint: {exc.hint}\n")
+            sys.stderr.write(f"hint: {visible(exc.hint)}\n")
         return EXIT_INVALID
     except BrokenPipeError:
         return EXIT_OK

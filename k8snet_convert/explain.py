@@ -39,6 +39,7 @@ from .dialects.native.profiles import (
     PRIMARY_INTERFACE,
     SELECTION_KEY,
 )
+from .escape import visible
 from .findings import Finding, Severity
 from .lint.entries import (
     AttachmentInfo,
@@ -539,7 +540,7 @@ def ipam_ranges(ipam: dict[str, Any]) -> list[str]:
 
 
 def _line(node: TreeNode) -> str:
-    return node.label + "".join(f"  [{mark}]" for mark in node.marks)
+    return visible(node.label) + "".join(f"  [{visible(mark)}]" for mark in node.marks)
 
 
 def render_text(trees: list[TreeNode]) -> str:
@@ -580,8 +581,8 @@ def render_rich(trees: list[TreeNode]) -> None:
 
     def label(node: TreeNode) -> str:
         style = _STYLE.get(node.kind)
-        text = f"[{style}]{escape(node.label)}[/]" if style else escape(node.label)
-        return text + "".join(f" [green]({escape(mark)})[/]" for mark in node.marks)
+        text = f"[{style}]{escape(visible(node.label))}[/]" if style else escape(visible(node.label))
+        return text + "".join(f" [green]({escape(visible(mark))})[/]" for mark in node.marks)
 
     def build(tree: Tree, children: list[TreeNode]) -> None:
         for child in children:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from . import files
 from .errors import UsageError
+from .escape import visible
 from .findings import Finding, Severity
 from .options import Options, OutputMode, Target
 from .results import (
@@ -466,13 +467,13 @@ def _deliver(result: FileResult, options: Options, out: TextIO, many: bool, inpu
     new = result.new if result.new is not None and result.new != result.original else None
     if mode is OutputMode.STDOUT:
         if many or result.created:
-            out.write(f"---\n# Source: {result.display}\n")
+            out.write(f"---\n# Source: {visible(result.display)}\n")
         text = _text(new if new is not None else result.original)
         out.write(text)
         if (many or result.created) and text and not text.endswith("\n"):
             out.write("\n")
         for path, data in result.created:
-            out.write(f"---\n# Source: {path.as_posix()} (new)\n{_text(data)}")
+            out.write(f"---\n# Source: {visible(path.as_posix())} (new)\n{_text(data)}")
     elif mode is OutputMode.DIFF:
         if new is not None:
             out.write(unified_diff(result.display, _text(result.original), _text(new)))
@@ -525,6 +526,7 @@ def unified_diff(display: str, old: str, new: str, created: bool = False) -> str
             name = Path(name).relative_to(Path.cwd()).as_posix()
         except ValueError:
             name = name.lstrip("/")
+    name = visible(name)  # a name is input: a line break in it would forge the next header
     lines = difflib.unified_diff(
         old.splitlines(keepends=True),
         new.splitlines(keepends=True),

@@ -1,14 +1,19 @@
 """Plain text: one line per finding (``file:line:col: severity [rule] message``), its hint below, and a
-summary line last. Editors and terminals make ``file:line:col`` clickable."""
+summary line last. Editors and terminals make ``file:line:col`` clickable.
+
+Everything from the input (file names, messages quoting manifest text, YAML paths, hints) goes through
+``escape.visible``: no control character reaches the terminal, no line break starts a forged line.
+"""
 
 from __future__ import annotations
 
+from ..escape import visible
 from ..findings import Finding
 from . import Summary, check_findings, fix_command
 
 
 def location(finding: Finding) -> str:
-    where = finding.file or "-"
+    where = visible(finding.file) or "-"
     if finding.line:
         where += f":{finding.line}"
         if finding.column:
@@ -19,13 +24,13 @@ def location(finding: Finding) -> str:
 def render(findings: list[Finding], summary: Summary) -> str:
     lines = []
     for f in [*findings, *check_findings(summary)]:
-        lines.append(f"{location(f)}: {f.severity.value} [{f.rule}] {f.message}")
+        lines.append(f"{location(f)}: {f.severity.value} [{visible(f.rule)}] {visible(f.message)}")
         if f.path:
-            lines.append(f"    at {f.path}")
+            lines.append(f"    at {visible(f.path)}")
         if f.hint:
-            lines.append(f"    hint: {f.hint}")
+            lines.append(f"    hint: {visible(f.hint)}")
     if summary.mode == "check" and summary.changed:
-        lines.append(f"fix with: {fix_command([c.file for c in summary.changed])}")
+        lines.append(f"fix with: {visible(fix_command([c.file for c in summary.changed]))}")
     lines.append(summary_line(findings, summary))
     return "\n".join(lines) + "\n"
 
