@@ -46,6 +46,9 @@ app = typer.Typer(
 )
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files or folders (.yaml, .yml, .json); - for stdin.")]
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Say which configuration file the run uses (on stderr).")
+]
 
 
 def _version(value: bool) -> None:
@@ -115,6 +118,7 @@ def convert(
     drop_nads: Annotated[
         bool | None, typer.Option("--drop-nads", help="--to dra: remove NADs once embedded.")
     ] = None,
+    verbose: VerboseOpt = False,
 ) -> int:
     """Convert manifests (default: Multus -> native) and print them, or write/diff/check them."""
     return run_convert(
@@ -125,6 +129,7 @@ def convert(
         output_dir=output_dir,
         report=report,
         report_format=report_format,
+        verbose=verbose,
         flags={
             "to": to,
             "profile": profile,
@@ -160,10 +165,11 @@ def check(
     ] = None,
     report_format: Annotated[str | None, typer.Option(help="Report format (default: by extension).")] = None,
     quiet: Annotated[bool | None, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = None,
+    verbose: VerboseOpt = False,
 ) -> int:
     """Exit 1 when any file would change (= convert --check --to native); the pre-commit entry point."""
     options = check_options(paths, quiet, tuple(exclude or ()))
-    return finish("check", paths, options, report, report_format)
+    return finish("check", paths, options, report, report_format, verbose)
 
 
 @app.command("parse-annotation")

@@ -79,11 +79,19 @@ def build_options(inputs: list[str], flags: dict[str, Any]) -> Options:
 
 
 def finish(
-    command: str, inputs: list[str], options: Options, report: Path | None, report_format: str | None
+    command: str,
+    inputs: list[str],
+    options: Options,
+    report: Path | None,
+    report_format: str | None,
+    verbose: bool = False,
 ) -> int:
     from . import report as reports
     from .run import run
 
+    found = config.for_inputs(inputs)
+    if verbose:
+        sys.stderr.write(f"configuration: {visible(str(found)) if found else 'none (defaults)'}\n")
     if report is not None:  # a wrong --report-format is a usage error before any work
         reports.format_for(report, report_format or config.report_format(inputs))
     outcome = run(inputs, options)
@@ -97,6 +105,7 @@ def finish(
         changed=tuple(reports.ChangedFile(d, outcome.changed_lines.get(d, 0)) for d in outcome.changed),
         inputs=tuple(inputs),
         options=options,
+        configuration=str(found) if found else None,
     )
     shown = outcome.findings
     if options.quiet:
@@ -117,6 +126,7 @@ def run_convert(
     output_dir: Path | None = None,
     report: Path | None = None,
     report_format: str | None = None,
+    verbose: bool = False,
     flags: dict[str, Any],
 ) -> int:
     """``convert``: one output mode, the other flags over the project configuration, then the run."""
@@ -136,7 +146,7 @@ def run_convert(
     options = build_options(paths, {**flags, "mode": mode, "output_dir": output_dir})
     if "-" in paths and options.mode in (OutputMode.WRITE, OutputMode.OUTPUT_DIR):
         raise UsageError("stdin (-) cannot be combined with --write or --output-dir")
-    return finish("convert", paths, options, report, report_format)
+    return finish("convert", paths, options, report, report_format, verbose)
 
 
 def check_options(paths: list[str], quiet: bool | None = None, exclude: tuple[str, ...] = ()) -> Options:

@@ -49,6 +49,7 @@ class Summary:
     suppressed: int = 0  # findings hidden by ``# k8snet-convert: ignore[...]`` comments (lint)
     inputs: tuple[str, ...] = ()  # what the run was given: the markdown report draws their networks
     options: Options | None = None
+    configuration: str | None = None  # the project configuration file the run used
 
 
 WOULD_CONVERT = "would-convert"

@@ -120,6 +120,7 @@ def document(findings: list[Finding], summary: Summary) -> dict[str, Any]:
                 ],
                 "columnKind": "unicodeCodePoints",
                 "results": [_result(f, index[f.rule]) for f in every],
+                "properties": {"configuration": summary.configuration},
             }
         ],
     }
