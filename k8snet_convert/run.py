@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import os
 import sys
@@ -112,7 +114,8 @@ def _convert(
     from . import pipeline  # the parsing half: imported only when a file needs it
 
     try:
-        return pipeline.convert_file(display, path, data, options, run_nads)
+        with _collection_paused():
+            return pipeline.convert_file(display, path, data, options, run_nads)
     except RecursionError:
         result = FileResult(display, path, data)
         result.findings.append(
@@ -124,6 +127,23 @@ def _convert(
             )
         )
         return result
+
+
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection while one file is converted.
+
+    A file's node trees and records are freed by reference counting when it is done; meanwhile each
+    full collection walks all of them again. On a 10 MiB file of 60,000 Pods the collector's full
+    passes took 9.3 s of the 12.4 s spent parsing. Cycles made while converting are collected after.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 Entry = tuple[str, bool]  # (display name, whether it is stdin); a file's path is Path(display)
@@ -398,13 +418,18 @@ def _record(outcome: RunResult, result: FileResult) -> None:
             result.original, result.new or result.original
         )
     if result.nads or result.nad_refs or result.podnetworks:
+        # One use per NAD and file is all the cross-file check reports: a file of 60,000 Pods on
+        # one network kept 60,000 findings to the end of the run.
+        uses: dict[tuple[str, tuple[str, str]], tuple[tuple[str, str], Finding]] = {}
+        for nad, finding in result.nad_refs:
+            uses.setdefault((finding.file, nad), (nad, finding))
         outcome.results.append(
             FileResult(
                 result.display,
                 result.path,
                 b"",
                 nads=result.nads,
-                nad_refs=result.nad_refs,
+                nad_refs=list(uses.values()),
                 podnetworks=result.podnetworks,
             )
         )
