@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import fnmatch
 import functools
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
+from .options import DEFAULT_MAX_FILE_SIZE
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 EXTENSIONLESS = ("Kustomization",)  # kustomize's third file name
@@ -42,15 +45,20 @@ def discover(
     exclude: tuple[str, ...] = (),
     skipped: list[Path] | None = None,
     unreadable: list[tuple[str, str]] | None = None,
+    *,
+    special: list[tuple[str, str]] | None = None,
 ) -> Iterator[tuple[str, Path | None]]:
     """(display name, path) for every input file; ``-`` is stdin (path None).
 
     Folders are walked recursively in sorted order (a folder's files, then its sub-folders), hidden
     folders skipped. Symbolic links met while walking are never followed (no loops, nothing outside
     the roots): they are listed in ``skipped``. Folders that cannot be listed are added to
-    ``unreadable`` with the reason. Files named on the command line are taken whatever their extension.
+    ``unreadable`` with the reason. Only regular files are yielded: FIFOs, sockets and devices (met in
+    a folder, or named, or named through a link) are never opened, since reading them may block
+    forever or never end; they are added to ``special`` with what they are. Files named on the command
+    line are taken whatever their extension.
     """
-    for display, stdin in discover_names(inputs, exclude, skipped, unreadable):
+    for display, stdin in discover_names(inputs, exclude, skipped, unreadable, special=special):
         yield display, None if stdin else Path(display)
 
 
@@ -59,30 +67,61 @@ def discover_names(
     exclude: tuple[str, ...] = (),
     skipped: list[Path] | None = None,
     unreadable: list[tuple[str, str]] | None = None,
+    *,
+    special: list[tuple[str, str]] | None = None,
+    prune: os.stat_result | None = None,
 ) -> Iterator[tuple[str, bool]]:
     """``discover`` without a Path per file: (display name, whether it is stdin). A file's path is
-    ``Path(display)``; a run over 100,000 files builds Paths only for the files it converts."""
+    ``Path(display)``; a run over 100,000 files builds Paths only for the files it converts.
+
+    ``prune``: a folder (by its stat) that is not walked into wherever it is met (an --output-dir
+    inside an input folder holds results, not inputs).
+    """
     for item in inputs:
         if item == "-":
             yield "-", True
             continue
-        path = Path(item)
-        if path.is_dir():
-            for display in _walk(path.as_posix(), exclude, skipped, unreadable):
+        try:
+            mode = os.stat(item).st_mode  # follows links: a named link is taken for what it names
+        except (FileNotFoundError, NotADirectoryError):
+            raise UsageError(f"{item}: no such file or folder") from None
+        except OSError:  # e.g. a folder on the way that cannot be searched: the read says why
+            mode = stat.S_IFREG
+        if stat.S_ISDIR(mode):
+            for display in _walk(Path(item).as_posix(), exclude, skipped, unreadable, special, prune):
                 yield display, False
-        elif path.exists():
-            if not _excluded(path, exclude):
+        elif not _excluded(Path(item), exclude):
+            if stat.S_ISREG(mode):
                 yield item, False
-        else:
-            raise UsageError(f"{item}: no such file or folder")
+            elif special is not None:
+                special.append((item, file_kind(mode)))
+
+
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, for messages."""
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a folder"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
 
 
 def _walk(
-    top: str, exclude: tuple[str, ...], skipped: list[Path] | None, unreadable: list[tuple[str, str]] | None
+    top: str,
+    exclude: tuple[str, ...],
+    skipped: list[Path] | None,
+    unreadable: list[tuple[str, str]] | None,
+    special: list[tuple[str, str]] | None,
+    prune: os.stat_result | None,
 ) -> Iterator[str]:
-    # os.scandir, not os.walk with Paths: the directory entries already say which names are links and
-    # folders, so a 10,000-file tree costs no stat per file (walking was a tenth of a --check run).
-    # Display names are built like Path(top, ...).as_posix() would build them.
+    # os.scandir, not os.walk with Paths: the directory entries already say which names are folders,
+    # regular files, links or something else, so a 10,000-file tree costs no stat per file (walking
+    # was a tenth of a --check run). Display names are built like Path(top, ...).as_posix() would.
     prefix = "" if top == "." else top if top.endswith("/") else top + "/"
     stack = [prefix]
     while stack:
@@ -99,41 +138,135 @@ def _walk(
             name = entry.name
             display = folder + name
             try:
-                is_link = entry.is_symlink()
-                is_dir = entry.is_dir()  # follows links: a link to a folder is a folder here
+                kind = _entry_kind(entry)
             except OSError:
                 continue
-            if is_dir:
+            if kind in ("folder", "folder-link"):
                 if name.startswith(".") or (exclude and _excluded(Path(display), exclude)):
                     continue
-                if is_link:
+                if kind == "folder-link":
                     if skipped is not None:
                         skipped.append(Path(display))
-                    continue
-                folders.append(display + "/")
+                elif prune is None or not _is_pruned(entry, display, prune):
+                    folders.append(display + "/")
                 continue
             wanted = name in EXTENSIONLESS or os.path.splitext(name)[1].lower() in EXTENSIONS
             if not wanted or (exclude and _excluded(Path(display), exclude)):
                 continue
-            if is_link:
+            if kind == "file":
+                yield display
+            elif kind == "link":
                 if skipped is not None:
                     skipped.append(Path(display))
-                continue
-            yield display
+            elif special is not None:  # a FIFO, socket or device named like a manifest: never opened
+                with contextlib.suppress(OSError):
+                    special.append((display, file_kind(entry.stat(follow_symlinks=False).st_mode)))
         stack.extend(reversed(folders))
 
 
-def read_file(path: str | Path) -> bytes:
-    """A file's bytes: plain os.open/os.read, a third of what Path.read_bytes costs per small file
-    (which adds a Path, an io.FileIO and a buffer on top of the same two system calls)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+def _entry_kind(entry: os.DirEntry[str]) -> str:
+    """folder, file, folder-link, link (to a file, or dangling) or other, from the directory entry
+    alone (no stat, except for links: their target decides how they are reported)."""
+    if entry.is_dir(follow_symlinks=False):
+        return "folder"
+    if entry.is_file(follow_symlinks=False):
+        return "file"
+    if entry.is_symlink():
+        return "folder-link" if entry.is_dir() else "link"
+    return "other"
+
+
+def _is_pruned(entry: os.DirEntry[str], display: str, prune: os.stat_result) -> bool:
+    # The inode in the directory entry rules out nearly every folder without a stat.
+    return entry.inode() == prune.st_ino and os.path.samestat(os.stat(display), prune)
+
+
+class TooLarge(OSError):
+    """A file over the size limit: not read beyond the limit."""
+
+    def __init__(self, size: int | None, limit: int) -> None:
+        said = f"is {size:,} bytes, " if size is not None else "is "
+        super().__init__(errno.EFBIG, f"the file {said}over the size limit ({limit:,} bytes)")
+        self.size = size
+        self.limit = limit
+
+
+class NotRegularFile(OSError):
+    """A FIFO, socket or device: never read (it may block forever, or never end)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(errno.EINVAL, f"{kind}, not a regular file")
+        self.kind = kind
+
+
+# Every file the tool reads, inputs and the files it reads for context alike (kustomization resources,
+# patch files, the configuration), is bounded by the run's --max-file-size: ``read_limit`` sets it.
+_limit = DEFAULT_MAX_FILE_SIZE
+
+
+@contextlib.contextmanager
+def read_limit(limit: int) -> Iterator[None]:
+    """Within the block, ``read_file`` refuses files over ``limit`` bytes."""
+    global _limit
+    prior, _limit = _limit, limit
     try:
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
+        yield
+    finally:
+        _limit = prior
+
+
+def current_read_limit() -> int:
+    return _limit
+
+
+def read_file(path: str | Path, limit: int | None = None) -> bytes:
+    """A regular file's bytes, at most ``limit`` of them (default: the run's --max-file-size).
+
+    Plain os.open/os.read, a third of what Path.read_bytes costs per small file. The file is opened
+    without blocking (a FIFO put in its place after the walk cannot hang the run) and must be a
+    regular file (else NotRegularFile) no larger than the limit (else TooLarge, and nothing is read).
+    The fstat costs no extra system call: knowing the size, one read gets the whole file, where
+    reading to the end took a second read. Reading stops after ``limit + 1`` bytes whatever the size
+    said (a file growing meanwhile).
+    """
+    if limit is None:
+        limit = _limit
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
+            raise NotRegularFile(file_kind(info.st_mode))
+        if info.st_size > limit:
+            raise TooLarge(info.st_size, limit)
+        return _read_bounded(fd, limit, info.st_size)
     finally:
         os.close(fd)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def read_stdin(limit: int | None = None) -> bytes:
+    """Standard input's bytes, at most ``limit`` of them (TooLarge beyond)."""
+    limit = _limit if limit is None else limit
+    data: bytes = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(None, limit)
+    return data
+
+
+def _read_bounded(fd: int, limit: int, size: int) -> bytes:
+    chunks: list[bytes] = []
+    total = 0
+    want = size + 1
+    while chunk := os.read(fd, min(want, limit + 1 - total)):
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise TooLarge(None, limit)
+        if total == size:  # what fstat said: the end (a regular file reads whole)
+            break
+        want = 1 << 20
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)  # one chunk: no copy
 
 
 class ChangedOnDisk(OSError):
@@ -261,9 +394,11 @@ def _flush(paths: list[str], files: bool) -> None:
         devices: dict[int, str] = {}
         for path in paths:
             with contextlib.suppress(OSError):
-                devices.setdefault(os.stat(path).st_dev, path)
+                info = os.stat(path)
+                if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):  # never open a FIFO or device
+                    devices.setdefault(info.st_dev, path)
         for path in devices.values():
-            fd = os.open(path, os.O_RDONLY)
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
             try:
                 syncfs(fd)
             finally:

@@ -51,18 +51,17 @@ def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> 
 
     ``prefilter_bytes=False`` parses files without any marker too (lint reads native pods that way).
     """
-    if len(result.original) > options.max_file_size:
-        if prefilter.may_contain_networking(result.original[: 1024 * 1024]):
-            result.findings.append(
-                Finding(
-                    rule="too-large",
-                    severity=Severity.ERROR,
-                    message=f"the file is {len(result.original):,} bytes, over --max-file-size "
-                    f"({options.max_file_size:,}); it is not read",
-                    file=result.display,
-                    hint="raise --max-file-size if the file is really a manifest",
-                )
+    if len(result.original) > options.max_file_size:  # reported whatever it holds: it is not read
+        result.findings.append(
+            Finding(
+                rule="too-large",
+                severity=Severity.ERROR,
+                message=f"the file is {len(result.original):,} bytes, over --max-file-size "
+                f"({options.max_file_size:,}); it is not read",
+                file=result.display,
+                hint="raise --max-file-size if the file is really a manifest",
             )
+        )
         return None
     templated = helm.template_reason(result.path)
     if templated:

@@ -138,8 +138,19 @@ _RULES: tuple[Rule, ...] = (
         ERR,
         _INPUT,
         "The file is too large or too deeply nested to be read",
-        """Documents nested beyond what the parser handles safely are not read; the file is left
-        untouched.""",
+        """A file over --max-file-size (default 16 MiB) is not read beyond the limit, whatever it holds,
+        and documents nested or expanded by aliases beyond what the parser handles safely are not read
+        either; the file is left untouched. Raise --max-file-size if the file really is a manifest, or
+        exclude it.""",
+    ),
+    _rule(
+        "not-a-file",
+        ERR,
+        _INPUT,
+        "A FIFO, socket or device is not read",
+        """A named pipe, socket or device file (named, met in a folder, or reached through a link named
+        on the command line) is never opened: reading it could block forever or never end. Name the
+        regular file it stands for, or exclude it.""",
     ),
     _rule(
         "too-deep",

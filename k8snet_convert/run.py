@@ -74,18 +74,38 @@ WINDOW_FILES = 2048
 
 
 def _read_one(display: str, path: Path | str | None) -> bytes | Finding:
-    if path is None:
-        return sys.stdin.buffer.read()
+    """A file's bytes (standard input's for None), no more than the run's --max-file-size."""
     try:
-        return files.read_file(path)
+        return files.read_stdin() if path is None else files.read_file(path)
     except OSError as exc:
+        return read_failure(display, exc)
+
+
+def read_failure(display: str, exc: OSError) -> Finding:
+    """Why a file was not read, as its finding: too large, not a regular file, or the system's reason."""
+    if isinstance(exc, files.TooLarge):
         return Finding(
-            rule="unreadable-file",
+            rule="too-large",
             severity=Severity.ERROR,
-            message=f"cannot read the file: {exc.strerror}",
+            message=f"{exc.strerror} (--max-file-size): it is not read",
             file=display,
-            hint="check its permissions",
+            hint="raise --max-file-size if the file is really a manifest, or --exclude it",
         )
+    if isinstance(exc, files.NotRegularFile):
+        return Finding(
+            rule="not-a-file",
+            severity=Severity.ERROR,
+            message=f"{exc.kind}, not a regular file: it is not read (it might never end, or block)",
+            file=display,
+            hint="name the regular file it stands for, or --exclude it",
+        )
+    return Finding(
+        rule="unreadable-file",
+        severity=Severity.ERROR,
+        message=f"cannot read the file: {exc.strerror or exc}",
+        file=display,
+        hint="check its permissions",
+    )
 
 
 def _read(inputs: list[str], options: Options) -> Iterator[tuple[str, Path | None, bytes]]:
@@ -96,11 +116,14 @@ def _read(inputs: list[str], options: Options) -> Iterator[tuple[str, Path | Non
 
 
 def _jobs(options: Options) -> int:
+    """Worker processes: --jobs, at most the cores this process may run on (more only compete for
+    them: --jobs 1500 on two cores started 1,500 processes)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     if options.jobs is not None:
         if options.jobs < 1:
             raise UsageError("--jobs must be at least 1")
-        return options.jobs
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+        return min(options.jobs, max(cores, 1))
+    return max(cores, 1)
 
 
 def _convert(
@@ -159,6 +182,13 @@ def _process(
     on its resources, usually the files next to it, which by then were read here. Those without any
     marker need not be read again (results still come back in input order).
     """
+    with files.read_limit(options.max_file_size):
+        return _process_batch(entries, options, run_nads)
+
+
+def _process_batch(
+    entries: list[Entry], options: Options, run_nads: dict[tuple[str, str], InputNad] | None
+) -> list[Outcome]:
     outcomes: list[Outcome] = []
     kustomizations: list[int] = []
     markerless: list[str] = []  # files of this batch without any networking marker
@@ -226,14 +256,20 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
 
     The main process only walks the folders and delivers results: workers read, pre-filter and
     convert batches of files, so that on two cores both work on files (when the main process read
-    and filtered every file itself, it was the bottleneck of a 10,000-file run).
+    and filtered every file itself, it was the bottleneck of a 10,000-file run). Every file the run
+    reads, for context too, is bounded by --max-file-size.
     """
-    out = stdout if stdout is not None else sys.stdout
+    with files.read_limit(options.max_file_size):
+        return _run(inputs, options, stdout if stdout is not None else sys.stdout)
+
+
+def _run(inputs: list[str], options: Options, out: TextIO) -> RunResult:
     outcome = RunResult()
     links: list[Path] = []
     unlisted: list[tuple[str, str]] = []
+    special: list[tuple[str, str]] = []
     # Streamed, not listed: on a 100,000-file tree the list of paths alone is tens of MiB.
-    stream = files.discover_names(inputs, options.exclude, links, unlisted)
+    stream = files.discover_names(inputs, options.exclude, links, unlisted, special=special)
     head = list(itertools.islice(stream, SMALL_RUN))
     entries = itertools.chain(head, stream)
     run_nads = None
@@ -308,9 +344,10 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
 
             gc.unfreeze()
         progress.stop()
-    # Links and unreadable folders are met while walking: only now are they all known.
+    # Links, unreadable folders and special files are met while walking: only now are they all known.
     outcome.findings.extend(symlink_findings(links))
     outcome.findings.extend(unreadable_folder_findings(unlisted))
+    outcome.findings.extend(read_failure(name, files.NotRegularFile(kind)) for name, kind in special)
     outcome.findings.extend(cross_file_findings(outcome.results))
     outcome.findings.sort(key=Finding.sort_key)
     return outcome
@@ -516,7 +553,7 @@ def _deliver(result: FileResult, options: Options, out: TextIO, many: bool, inpu
 
 def _mirror(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists() or target.read_bytes() != data:
+    if not target.exists() or files.read_file(target) != data:
         target.write_bytes(data)
 
 

@@ -93,8 +93,13 @@ def check_text(display: str, text: str) -> Iterator[str]:
 def validate_paths(inputs: list[str]) -> tuple[list[str], int]:
     problems: list[str] = []
     checked = 0
-    for display, path in files.discover(inputs):
-        data = path.read_bytes() if path is not None else __import__("sys").stdin.buffer.read()
+    special: list[tuple[str, str]] = []
+    for display, path in files.discover(inputs, special=special):
+        try:
+            data = files.read_stdin() if path is None else files.read_file(path)
+        except OSError as exc:  # too large, not a regular file, or refused by the system
+            problems.append(f"{display}: not read: {exc.strerror or exc}")
+            continue
         try:
             text = decode(data).text
             found = list(check_text(display, text))
@@ -103,4 +108,5 @@ def validate_paths(inputs: list[str]) -> tuple[list[str], int]:
             continue
         checked += 1
         problems.extend(found)
+    problems.extend(f"{display}: not read: {kind}, not a regular file" for display, kind in special)
     return problems, checked

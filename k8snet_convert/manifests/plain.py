@@ -21,7 +21,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import ConvertError
-from ..files import read_file
+from ..files import current_read_limit, read_file
 from .source import decode
 from .yamldoc import STR, parse_documents, to_python
 
@@ -94,6 +94,8 @@ def load(path: str) -> Any:
     key = stamp(path)
     if key is None:
         return None
+    if key[1] > current_read_limit():  # decided outside the cache: the limit is the run's
+        return _UNREADABLE
     return _load_cached(path, key)
 
 
