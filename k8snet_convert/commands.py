@@ -8,13 +8,12 @@ content costs in all.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import __version__, config
+from . import config
 from .errors import ConvertError, UsageError
 from .escape import visible
 from .options import (
@@ -180,11 +179,6 @@ def guarded(invoke: Callable[[], int]) -> int:
 
 
 def _crash_log() -> str:
-    import tempfile  # only when something went wrong: not on every run's start-up
-    import traceback
+    from .crash import write_report
 
-    fd, path = tempfile.mkstemp(prefix="k8snet-convert-crash-", suffix=".log")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(f"k8snet-convert {__version__}\nargv: {sys.argv!r}\n\n")
-        handle.write(traceback.format_exc())
-    return path
+    return write_report(limited=False) or ""

@@ -91,10 +91,12 @@ _RULES: tuple[Rule, ...] = (
         "internal-error",
         ERR,
         _CONVERT,
-        "The converted text did not parse back; the file is left untouched",
-        """A bug in k8snet-convert: before writing, printing or diffing, every result is parsed again,
-        and this one failed. Nothing was written. (`--check` shows no converted text and skips this
-        parse.) Please report it with the input file.""",
+        "k8snet-convert failed on this file; the file is left untouched",
+        """A bug in k8snet-convert, met on this file: an unexpected error while converting it (the hint
+        says where the crash report is), or a converted text that did not parse back (before writing,
+        printing or diffing, every result is parsed again; `--check` shows no converted text and skips
+        this parse). Nothing was written to the file, the other files were converted, and the run
+        exits with 4. Please report it with the input file.""",
     ),
     _rule(
         "duplicate-key",

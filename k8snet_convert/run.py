@@ -38,6 +38,8 @@ EXIT_INVALID = 2
 EXIT_USAGE = 3
 EXIT_INTERNAL = 4
 
+INTERNAL_ERROR = "internal-error"
+
 
 @dataclass
 class RunResult:
@@ -58,6 +60,8 @@ class RunResult:
             errors += [f for f in self.findings if f.severity is Severity.WARNING]
         if errors:
             code = max(code, EXIT_INVALID)
+        if any(f.rule == INTERNAL_ERROR for f in errors):  # a bug met on a file: the others went on
+            code = EXIT_INTERNAL
         return code
 
 
@@ -133,7 +137,8 @@ def _convert(
     options: Options,
     run_nads: dict[tuple[str, str], InputNad] | None,
 ) -> FileResult:
-    """One file, in a worker or inline; a crash becomes a finding so the run goes on."""
+    """One file, in a worker or inline; any error becomes the file's finding (the file is left as it
+    is) and the run goes on to the next file."""
     from . import pipeline  # the parsing half: imported only when a file needs it
 
     try:
@@ -147,6 +152,23 @@ def _convert(
                 severity=Severity.ERROR,
                 message="the document is nested too deeply to be processed; the file is left untouched",
                 file=display,
+            )
+        )
+        return result
+    except Exception as exc:  # a bug met on this file: said, with the traceback kept for a report
+        from . import crash
+
+        report = crash.write_report(f"converting {display}")
+        result = FileResult(display, path, data)
+        result.findings.append(
+            Finding(
+                rule=INTERNAL_ERROR,
+                severity=Severity.ERROR,
+                message=f"k8snet-convert failed on this file ({type(exc).__name__}: {exc}); "
+                "the file is left untouched",
+                file=display,
+                hint="please report this bug with the file"
+                + (f"; the crash report is in {report}" if report else ""),
             )
         )
         return result
