@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from . import config
+from . import config, files
 from .escape import visible
 
 if TYPE_CHECKING:
@@ -77,8 +77,9 @@ def lint(
     }
     options = _options(paths, flags)
     fmt = report_format or config.report_format(paths)
-    if report is not None:
-        reports.format_for(report, fmt)  # a bad format is a usage error before any work
+    if report is not None:  # a bad format or path is a usage error before any work
+        reports.format_for(report, fmt)
+        files.check_report_path(report, paths, options.exclude)
     outcome = lint_paths(paths, options)
     code = outcome.exit_code(options.strict)
     summary = reports.Summary(

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import config
+from . import config, files
 from .errors import ConvertError, UsageError
 from .escape import visible
 from .options import (
@@ -91,8 +91,9 @@ def finish(
     found = config.for_inputs(inputs)
     if verbose:
         sys.stderr.write(f"configuration: {visible(str(found)) if found else 'none (defaults)'}\n")
-    if report is not None:  # a wrong --report-format is a usage error before any work
+    if report is not None:  # a wrong --report-format or --report path is a usage error before any work
         reports.format_for(report, report_format or config.report_format(inputs))
+        files.check_report_path(report, inputs, options.exclude)
     outcome = run(inputs, options)
     code = outcome.exit_code(options)
     summary = reports.Summary(

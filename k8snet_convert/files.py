@@ -181,6 +181,50 @@ def _is_pruned(entry: os.DirEntry[str], display: str, prune: os.stat_result) -> 
     return entry.inode() == prune.st_ino and os.path.samestat(os.stat(display), prune)
 
 
+def check_report_path(path: Path, inputs: list[str], exclude: tuple[str, ...] = ()) -> None:
+    """``--report PATH``, before any work: a UsageError when writing it could lose data or land
+    somewhere else than named. Refused: a symbolic link; an input file; a file named like a manifest
+    inside an input folder (the next run would read the report as an input, and a run with --write
+    would have replaced a converted manifest by it); a path whose folder is a file, or that cannot be
+    created or written."""
+    where = f"--report {path}"
+    if os.path.islink(path):
+        raise UsageError(f"{where}: a symbolic link; name the file itself")
+    existing = os.path.dirname(os.path.abspath(path))
+    while not os.path.lexists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise UsageError(f"{where}: {existing} is a file, not a folder")
+    if os.path.lexists(path):
+        if not os.path.isfile(path):
+            raise UsageError(f"{where}: {file_kind(os.stat(path).st_mode)}, not a file")
+        if not os.access(path, os.W_OK):
+            raise UsageError(f"{where}: the file cannot be written (permissions)")
+    elif not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"{where}: cannot be created in {existing} (permissions)")
+    real = os.path.realpath(path)
+    name = os.path.basename(real)
+    manifest_like = name in EXTENSIONLESS or os.path.splitext(name)[1].lower() in EXTENSIONS
+    for item in inputs:
+        if item == "-" or not os.path.exists(item):
+            continue
+        root = os.path.realpath(item)
+        if real == root:
+            raise UsageError(f"{where} is the input {item}: it would be overwritten; write it elsewhere")
+        if not (manifest_like and os.path.isdir(root) and real.startswith(root.rstrip(os.sep) + os.sep)):
+            continue
+        inner = os.path.relpath(real, root).split(os.sep)
+        if any(part.startswith(".") for part in inner[:-1]) or any(
+            _excluded(Path(item, *inner[:depth]), exclude) for depth in range(1, len(inner) + 1)
+        ):
+            continue  # the walk does not go there (hidden or excluded folder), or leaves the file out
+        raise UsageError(
+            f"{where} is inside the input folder {item} and named like a manifest: the run would read it "
+            "as an input; write it outside the inputs, give it another extension (.sarif, .md, .xml), "
+            "or --exclude it"
+        )
+
+
 class TooLarge(OSError):
     """A file over the size limit: not read beyond the limit."""
 
@@ -273,15 +317,32 @@ class ChangedOnDisk(OSError):
     """The file is not what was read: another process changed or deleted it meanwhile."""
 
 
-def write_atomic(path: Path, data: bytes, expected: bytes | None = None) -> None:
+class LinkRefused(ChangedOnDisk):
+    """A symbolic link where a file is to be written: nothing is written through it."""
+
+
+class HardLinked(OSError):
+    """The file has other hard links: replacing it would break them, writing into it would not be
+    atomic, so it is not written."""
+
+    def __init__(self, path: Path, links: int) -> None:
+        super().__init__(
+            errno.EMLINK,
+            f"{path} has {links - 1} other hard link(s): replacing it would break them, and writing "
+            "into it would not be atomic",
+        )
+
+
+def write_atomic(path: Path, data: bytes, expected: bytes | None = None, create: bool = False) -> None:
     """Replace ``path`` with ``data`` on its own: temporary file in the same folder, flushed, renamed;
-    mode kept (a batch of one, see StagedWrites).
+    mode, owner and extended attributes kept (a batch of one, see StagedWrites).
 
     With ``expected``, the file must still hold exactly those bytes just before the rename, else
-    nothing is written (ChangedOnDisk): a concurrent edit is never overwritten.
+    nothing is written (ChangedOnDisk): a concurrent edit is never overwritten. With ``create``, a
+    missing file (and its folders) is created.
     """
     batch = StagedWrites()
-    problem = batch.add(path, path, data, expected)
+    problem = batch.add(path, path, data, expected, create)
     if problem is not None:
         raise problem
     for _key, failure in batch.commit():
@@ -300,6 +361,10 @@ class StagedWrites:
     its time (--write/--check, medians of 7 interleaved runs on copies of the tree: 1.41 with
     syncfs, 1.83 with an fsync per file and per folder). A syncfs also waits for other programs'
     unwritten data on the same file system.
+
+    What is replaced is never written through: a symbolic link, a file with other hard links and
+    anything but a regular file are refused. The new file keeps the old one's mode, owner, group and
+    extended attributes (as ``install`` and ``cp --preserve`` do), so far as the system permits.
     """
 
     def __init__(self) -> None:
@@ -310,13 +375,20 @@ class StagedWrites:
     ) -> OSError | None:
         """Write ``data`` to a temporary file beside ``path``; the error if that fails (nothing staged)."""
         try:
-            if path.is_symlink():
-                raise ChangedOnDisk(f"{path} is a symbolic link: not replaced")
-            if create and not path.exists():
+            try:
+                old: os.stat_result | None = os.lstat(path)
+            except FileNotFoundError:
+                if not create:
+                    raise
+                old = None
                 path.parent.mkdir(parents=True, exist_ok=True)
-                mode = 0o644
-            else:
-                mode = path.stat().st_mode & 0o7777
+            if old is not None:
+                if stat.S_ISLNK(old.st_mode):
+                    raise LinkRefused(f"{path} is a symbolic link: not replaced")
+                if not stat.S_ISREG(old.st_mode):
+                    raise NotRegularFile(file_kind(old.st_mode))
+                if old.st_nlink > 1:
+                    raise HardLinked(path, old.st_nlink)
             import tempfile  # here, not at start-up: most runs write nothing (5 ms of a pre-commit check)
 
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".k8snet-tmp", dir=path.parent)
@@ -327,14 +399,25 @@ class StagedWrites:
                 view = memoryview(data)
                 while view:
                     view = view[os.write(fd, view) :]
-                os.fchmod(fd, mode)
+                if old is not None:
+                    _keep_owner_and_attributes(fd, path, old)
+                os.fchmod(fd, old.st_mode & 0o7777 if old is not None else 0o644)
             finally:
                 os.close(fd)
         except OSError as exc:
             _remove(tmp)
             return exc
+        except BaseException:  # interrupted: no temporary file is left behind
+            _remove(tmp)
+            raise
         self._staged.append((key, tmp, path, expected))
         return None
+
+    def discard(self) -> None:
+        """Remove every temporary file not yet renamed: the originals stay (a run that is stopped)."""
+        staged, self._staged = self._staged, []
+        for _key, tmp, _path, _expected in staged:
+            _remove(tmp)
 
     def commit(self, defer_rename_flush: bool = False) -> list[tuple[object, OSError]]:
         """Flush, rename, flush; the keys of the files not replaced, with why (their originals kept).
@@ -345,32 +428,76 @@ class StagedWrites:
         staged, self._staged = self._staged, []
         if not staged:
             return []
-        try:
-            _flush([tmp for _key, tmp, _path, _expected in staged], files=True)
-        except OSError as exc:
-            for _key, tmp, _path, _expected in staged:
-                _remove(tmp)
-            return [(key, exc) for key, _tmp, _path, _expected in staged]
         failed: list[tuple[object, OSError]] = []
         renamed: list[str] = []
-        for key, tmp, path, expected in staged:
+        done = 0  # entries renamed or given up (their temporary file removed)
+        try:
             try:
-                if expected is not None:
-                    try:
-                        current = read_file(path)
-                    except FileNotFoundError:
-                        raise ChangedOnDisk(f"{path} was deleted during the run: not recreated") from None
-                    if current != expected:
-                        raise ChangedOnDisk(f"{path} changed during the run: not overwritten")
-                os.replace(tmp, path)
-                renamed.append(os.fspath(path))
+                _flush([tmp for _key, tmp, _path, _expected in staged], files=True)
             except OSError as exc:
+                return [(key, exc) for key, _tmp, _path, _expected in staged]
+            for key, tmp, path, expected in staged:
+                try:
+                    if expected is not None:
+                        _still_as_read(path, expected)
+                    os.replace(tmp, path)
+                    renamed.append(os.fspath(path))
+                except OSError as exc:
+                    _remove(tmp)
+                    failed.append((key, exc))
+                done += 1
+        finally:  # a failed flush, or an interruption: no temporary file outlives the batch
+            for _key, tmp, _path, _expected in staged[done:]:
                 _remove(tmp)
-                failed.append((key, exc))
         if renamed and not (defer_rename_flush and _syncfs() is not None):
             with contextlib.suppress(OSError):  # the renames are done; their durability is best effort
                 _flush(renamed, files=False)
         return failed
+
+
+def _still_as_read(path: Path, expected: bytes) -> None:
+    """ChangedOnDisk unless ``path`` holds exactly ``expected`` (read no further than that)."""
+    try:
+        current = read_file(path, limit=len(expected))
+    except FileNotFoundError:
+        raise ChangedOnDisk(f"{path} was deleted during the run: not recreated") from None
+    except (TooLarge, NotRegularFile):
+        current = None
+    if current != expected:
+        raise ChangedOnDisk(f"{path} changed during the run: not overwritten")
+
+
+# Errors that mean "this attribute cannot be kept here" (no permission, no xattr support on the file
+# system, a namespace the kernel reserves): the file is still written, as ``cp --preserve`` does.
+_CANNOT_KEEP = (errno.EPERM, errno.EACCES, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EINVAL, errno.ENODATA)
+
+
+def _keep_owner_and_attributes(fd: int, path: Path, old: os.stat_result) -> None:
+    """Give the temporary file the replaced file's owner, group and extended attributes (``user.*``,
+    ``security.*``, ACLs in ``system.*``). Before the mode is set: changing the owner clears set-id bits.
+
+    Root can give any owner; another user keeps at least the group when it belongs to it. A file system
+    without extended attributes, or an attribute the process may not set, is tolerated."""
+    if hasattr(os, "fchown"):
+        try:
+            os.fchown(fd, old.st_uid, old.st_gid)
+        except PermissionError:
+            with contextlib.suppress(PermissionError):
+                os.fchown(fd, -1, old.st_gid)
+    if not hasattr(os, "listxattr"):
+        return
+    try:
+        names = os.listxattr(path)
+    except OSError as exc:
+        if exc.errno in _CANNOT_KEEP:
+            return
+        raise
+    for name in names:
+        try:
+            os.setxattr(fd, name, os.getxattr(path, name))
+        except OSError as exc:
+            if exc.errno not in _CANNOT_KEEP:
+                raise
 
 
 def flush_file_systems(paths: list[str]) -> None:

@@ -171,6 +171,16 @@ _RULES: tuple[Rule, ...] = (
         tree. Name the link's target to convert it.""",
     ),
     _rule(
+        "hard-link",
+        ERR,
+        _CONVERT,
+        "A file with other hard links is not rewritten",
+        """Writes replace a file by a new one (a temporary file renamed over it), which would cut the
+        file off from its other hard links: they would keep the old content. Writing into the file
+        itself would not be atomic. So the file is left as it is. Convert a copy, or break the link
+        (`cp FILE FILE.new && mv FILE.new FILE`), then run again.""",
+    ),
+    _rule(
         "write-failed",
         ERR,
         _CONVERT,

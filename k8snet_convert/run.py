@@ -416,18 +416,35 @@ def _stage(result: FileResult, writes: files.StagedWrites) -> None:
     for path, data, expected, create in staged:
         problem = writes.add(result, path, data, expected, create)
         if problem is not None:
-            result.findings.append(_write_failed(result.display, problem))
+            _not_written(result, problem)
             return  # nothing after a failure: the file stays as it was read
 
 
+def _not_written(result: FileResult, exc: OSError) -> None:
+    """The file's write failed: said, and it no longer counts as changed."""
+    result.findings.append(_write_failed(result.display, exc))
+    result.new = None
+    result.created = []
+
+
 def _write_failed(display: str, exc: OSError) -> Finding:
-    reason = str(exc) if isinstance(exc, files.ChangedOnDisk) else (exc.strerror or str(exc))
+    if isinstance(exc, files.HardLinked):
+        return Finding(
+            rule="hard-link",
+            severity=Severity.ERROR,
+            message=f"not written: {exc.strerror}; the file is unchanged",
+            file=display,
+            hint="convert a copy, or break the link (cp FILE FILE.new && mv FILE.new FILE), then run again",
+        )
+    reason = exc.strerror or str(exc)  # ChangedOnDisk and the like carry their message alone
     return Finding(
         rule="write-failed",
         severity=Severity.ERROR,
         message=f"not written: {reason}; the file on disk is unchanged",
         file=display,
-        hint="check the folder's permissions and free space, then run again",
+        hint="replace the link by a file or folder, then run again"
+        if isinstance(exc, files.LinkRefused)
+        else "check the folder's permissions and free space, then run again",
     )
 
 

@@ -127,11 +127,16 @@ def stderr_text(findings: list[Finding], summary: Summary, env: Mapping[str, str
 
 
 def write_report(path: Path, explicit: str | None, findings: list[Finding], summary: Summary) -> None:
-    """``--report FILE``: always written, also for a clean run (CI uploads it)."""
+    """``--report FILE``: always written, also for a clean run (CI uploads it); atomically, never
+    through a link (its path was checked before the run: files.check_report_path)."""
+    from ..files import write_atomic
+
     fmt = format_for(path, explicit)
     content = render(fmt, findings, summary)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content, encoding="utf-8")
+    try:
+        write_atomic(path, content.encode("utf-8"), create=True)
+    except OSError as exc:
+        raise UsageError(f"cannot write the report {path}: {exc.strerror or exc}") from None
 
 
 def first_changed_line(original: bytes, new: bytes) -> int:
