@@ -99,7 +99,9 @@ def convert(
     ] = None,
     namespace: Annotated[str | None, typer.Option(help="Namespace of objects that name none.")] = None,
     exclude: Annotated[list[str] | None, typer.Option(help="Glob of paths to skip (repeatable).")] = None,
-    jobs: Annotated[int | None, typer.Option(help="Worker processes (default: cores).")] = None,
+    jobs: Annotated[
+        int | None, typer.Option(help="Worker processes (default and most: the usable cores).")
+    ] = None,
     report: Annotated[
         Path | None, typer.Option(help="Write a report file (always, also when clean).")
     ] = None,

@@ -86,7 +86,7 @@ def finish(
     verbose: bool = False,
 ) -> int:
     from . import report as reports
-    from .run import run
+    from .run import Interrupted, run
 
     found = config.for_inputs(inputs)
     if verbose:
@@ -94,7 +94,11 @@ def finish(
     if report is not None:  # a wrong --report-format or --report path is a usage error before any work
         reports.format_for(report, report_format or config.report_format(inputs))
         files.check_report_path(report, inputs, options.exclude)
-    outcome = run(inputs, options)
+    try:
+        outcome = run(inputs, options)
+    except Interrupted as stop:  # SIGINT, SIGTERM: what was done, and no report (it would be partial)
+        sys.stderr.write(stop.message())
+        return stop.exit_code
     code = outcome.exit_code(options)
     summary = reports.Summary(
         command=command,

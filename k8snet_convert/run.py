@@ -6,6 +6,7 @@ import contextlib
 import gc
 import itertools
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Iterator
@@ -13,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from . import files
+from . import files, stopping
 from .errors import UsageError
 from .escape import visible
 from .findings import Finding, Severity
 from .options import Options, OutputMode, Target
+from .output_dir import OutputDir
 from .results import (
     FileResult,
     InputNad,
@@ -204,18 +206,26 @@ def _process(
     on its resources, usually the files next to it, which by then were read here. Those without any
     marker need not be read again (results still come back in input order).
     """
-    with files.read_limit(options.max_file_size):
-        return _process_batch(entries, options, run_nads)
+    writes = files.StagedWrites() if options.mode is OutputMode.WRITE else None
+    try:
+        with files.read_limit(options.max_file_size):
+            return _process_batch(entries, options, run_nads, writes)
+    finally:  # stopped, or a bug: the batch's temporary files go (a committed batch has none left)
+        if writes is not None:
+            writes.discard()
 
 
 def _process_batch(
-    entries: list[Entry], options: Options, run_nads: dict[tuple[str, str], InputNad] | None
+    entries: list[Entry],
+    options: Options,
+    run_nads: dict[tuple[str, str], InputNad] | None,
+    writes: files.StagedWrites | None,
 ) -> list[Outcome]:
     outcomes: list[Outcome] = []
     kustomizations: list[int] = []
     markerless: list[str] = []  # files of this batch without any networking marker
-    writes = files.StagedWrites() if options.mode is OutputMode.WRITE else None
     for display, stdin in entries:
+        stopping.check()
         if not stdin and is_kustomization(display):
             kustomizations.append(len(outcomes))
             outcomes.append(None)
@@ -236,12 +246,14 @@ def _process_batch(
             }
         with known_files(plain, nads):
             for index in kustomizations:
+                stopping.check()
                 display, stdin = entries[index]
                 outcomes[index] = _process_one(display, stdin, options, run_nads, None, writes)
     if writes is not None:
+        stopping.check()  # the last moment to stop: once renaming begins, the batch finishes
         for result, exc in writes.commit(defer_rename_flush=True):  # run() flushes the renames
             assert isinstance(result, FileResult)
-            result.findings.append(_write_failed(result.display, exc))
+            _not_written(result, exc)
     return outcomes
 
 
@@ -273,25 +285,57 @@ def _says_nothing(result: FileResult) -> bool:
     return not (result.changed or result.findings or result.nads or result.nad_refs or result.podnetworks)
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM stopped the run between two files (see stopping.py): what it did by then."""
+
+    def __init__(self, signum: int, outcome: RunResult, mode: OutputMode) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.outcome = outcome
+        self.mode = mode
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum  # as a shell reports a process the signal ended: 130, 143
+
+    def message(self) -> str:
+        name = signal.Signals(self.signum).name
+        done = len(self.outcome.changed)
+        if self.mode is OutputMode.WRITE:
+            what = f"{done} file(s) written before it; every other file is as it was"
+        elif self.mode is OutputMode.OUTPUT_DIR:
+            what = f"{done} converted file(s) written before it; nothing else was written"
+        else:
+            what = f"{self.outcome.files_seen} file(s) taken up before it; nothing was written"
+        return f"k8snet-convert: interrupted by {name}: {what}; no temporary file is left\n"
+
+
 def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> RunResult:
     """Convert every input; deliver results in input order whatever --jobs is; gather findings.
 
     The main process only walks the folders and delivers results: workers read, pre-filter and
     convert batches of files, so that on two cores both work on files (when the main process read
     and filtered every file itself, it was the bottleneck of a 10,000-file run). Every file the run
-    reads, for context too, is bounded by --max-file-size.
+    reads, for context too, is bounded by --max-file-size. SIGINT or SIGTERM stop it between two
+    files (Interrupted).
     """
-    with files.read_limit(options.max_file_size):
-        return _run(inputs, options, stdout if stdout is not None else sys.stdout)
+    output = None
+    if options.mode is OutputMode.OUTPUT_DIR:
+        assert options.output_dir is not None
+        output = OutputDir.plan(options.output_dir, inputs, options.exclude)  # before any work
+    with files.read_limit(options.max_file_size), stopping.handled():
+        return _run(inputs, options, stdout if stdout is not None else sys.stdout, output)
 
 
-def _run(inputs: list[str], options: Options, out: TextIO) -> RunResult:
+def _run(inputs: list[str], options: Options, out: TextIO, output: OutputDir | None) -> RunResult:
     outcome = RunResult()
     links: list[Path] = []
     unlisted: list[tuple[str, str]] = []
     special: list[tuple[str, str]] = []
     # Streamed, not listed: on a 100,000-file tree the list of paths alone is tens of MiB.
-    stream = files.discover_names(inputs, options.exclude, links, unlisted, special=special)
+    stream = files.discover_names(
+        inputs, options.exclude, links, unlisted, special=special, prune=output.prune if output else None
+    )
     head = list(itertools.islice(stream, SMALL_RUN))
     entries = itertools.chain(head, stream)
     run_nads = None
@@ -310,6 +354,7 @@ def _run(inputs: list[str], options: Options, out: TextIO) -> RunResult:
     def deliver_ready(block: bool) -> None:
         nonlocal in_flight
         while pending:
+            stopping.check()
             head_batch = pending[0]
             if not isinstance(head_batch, list):
                 if not (block or head_batch.done()):
@@ -318,11 +363,14 @@ def _run(inputs: list[str], options: Options, out: TextIO) -> RunResult:
             pending.popleft()
             in_flight -= len(head_batch)
             for item in head_batch:
-                _take(item, options, out, many, inputs, outcome, progress)
+                _take(item, options, out, many, output, outcome, progress)
+            if output is not None:
+                _commit_output(output, outcome)
             block = False
 
     def dispatch(batch: list[Entry]) -> None:
         nonlocal in_flight
+        stopping.check()
         outcome.files_seen += len(batch)
         in_flight += len(batch)
         if pool is None or batch[0][1]:  # stdin is read here, never in a worker
@@ -337,7 +385,10 @@ def _run(inputs: list[str], options: Options, out: TextIO) -> RunResult:
 
             _prepare_fork()
             pool = ProcessPoolExecutor(
-                max_workers=jobs, mp_context=_fork_context(), initializer=_die_with_parent
+                max_workers=jobs,
+                mp_context=_fork_context(),
+                initializer=stopping.worker_init,
+                initargs=(stopping.shared_flag(),),
             )
         batch: list[Entry] = []
         size = FIRST_BATCH
@@ -357,13 +408,18 @@ def _run(inputs: list[str], options: Options, out: TextIO) -> RunResult:
             dispatch(batch)
         while pending:
             deliver_ready(block=True)
-        if options.mode is OutputMode.WRITE and outcome.changed:
-            files.flush_file_systems(inputs)  # the workers' renames, once for the whole run
+    except stopping.Stopped:
+        _count_finished_writes(pending, options, outcome)
+        raise Interrupted(stopping.requested(), outcome, options.mode) from None
     finally:
+        if output is not None:
+            output.discard()
+        if options.mode in (OutputMode.WRITE, OutputMode.OUTPUT_DIR) and outcome.changed:
+            files.flush_file_systems(  # the renames, once for the whole run
+                [str(options.output_dir)] if output is not None else inputs
+            )
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-            import gc
-
             gc.unfreeze()
         progress.stop()
     # Links, unreadable folders and special files are met while walking: only now are they all known.
@@ -375,12 +431,39 @@ def _run(inputs: list[str], options: Options, out: TextIO) -> RunResult:
     return outcome
 
 
+def _count_finished_writes(
+    pending: deque[list[Outcome] | Future[list[Outcome]]], options: Options, outcome: RunResult
+) -> None:
+    """After a stop: batches that were renaming finish; their files are written and counted (nothing
+    else is delivered: no output, no new writes)."""
+    for batch in pending:
+        if not isinstance(batch, list):
+            if batch.cancel():
+                continue
+            try:
+                batch = batch.result()
+            except stopping.Stopped:
+                continue
+        if options.mode is OutputMode.WRITE:
+            for item in batch:
+                if isinstance(item, FileResult):
+                    _record(outcome, item)
+
+
+def _commit_output(output: OutputDir, outcome: RunResult) -> None:
+    for display, exc in output.commit():
+        assert isinstance(display, str)
+        outcome.findings.append(_write_failed(display, exc))
+        with contextlib.suppress(ValueError):
+            outcome.changed.remove(display)
+
+
 def _take(
     item: Outcome,
     options: Options,
     out: TextIO,
     many: bool,
-    inputs: list[str],
+    output: OutputDir | None,
     outcome: RunResult,
     progress: _Progress,
 ) -> None:
@@ -393,7 +476,7 @@ def _take(
         progress.advance(None)
         return
     try:
-        _deliver(item, options, out, many, inputs)
+        _deliver(item, options, out, many, output)
     except OSError as exc:  # read-only folder, full disk, changed meanwhile: original kept
         item.findings.append(_write_failed(item.display, exc))
     _record(outcome, item)
@@ -462,17 +545,6 @@ def _prepare_fork() -> None:
     from .manifests import kustomize_convert  # noqa: F401
 
     gc.freeze()  # undone when the run ends (a library caller's later garbage must stay collectable)
-
-
-def _die_with_parent() -> None:
-    """Workers end when the run is killed (SIGKILL leaves them waiting on their queue forever)."""
-    if sys.platform.startswith("linux"):
-        import contextlib
-        import ctypes
-        import signal
-
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _fork_context() -> multiprocessing.context.BaseContext:
@@ -563,7 +635,7 @@ class _Progress:
             self.bar.stop()
 
 
-def _deliver(result: FileResult, options: Options, out: TextIO, many: bool, inputs: list[str]) -> None:
+def _deliver(result: FileResult, options: Options, out: TextIO, many: bool, output: OutputDir | None) -> None:
     mode = options.mode
     new = result.new if result.new is not None and result.new != result.original else None
     if mode is OutputMode.STDOUT:
@@ -581,19 +653,15 @@ def _deliver(result: FileResult, options: Options, out: TextIO, many: bool, inpu
         for path, data in result.created:
             out.write(unified_diff(path.as_posix(), "", _text(data), created=True))
     elif mode is OutputMode.OUTPUT_DIR:
-        assert options.output_dir is not None
+        assert output is not None
         if result.path is None:
             return
-        target = options.output_dir / _relative(result.path, inputs)
-        _mirror(target, new if new is not None else result.original)
-        for path, data in result.created:
-            _mirror(options.output_dir / _relative(path, inputs), data)
-
-
-def _mirror(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists() or files.read_file(target) != data:
-        target.write_bytes(data)
+        staged = [(result.path, new if new is not None else result.original), *result.created]
+        for path, data in staged:
+            problem = output.stage(result.display, path, data)
+            if problem is not None:
+                _not_written(result, problem)
+                return
 
 
 def _text(data: bytes) -> str:
@@ -604,17 +672,6 @@ def _text(data: bytes) -> str:
         return decode(data).text
     except ConvertError:
         return data.decode("utf-8", errors="replace")
-
-
-def _relative(path: Path, inputs: list[str]) -> Path:
-    for item in inputs:
-        root = Path(item)
-        if root.is_dir():
-            try:
-                return path.relative_to(root)
-            except ValueError:
-                continue
-    return Path(path.name)
 
 
 def unified_diff(display: str, old: str, new: str, created: bool = False) -> str:
