@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
+from .findings import Finding, Severity
 from .options import DEFAULT_MAX_FILE_SIZE
 
 EXTENSIONS = (".yaml", ".yml", ".json")
@@ -108,7 +109,7 @@ def file_kind(mode: int) -> str:
     ):
         if test(mode):
             return name
-    return "not a regular file"
+    return "a special file"
 
 
 def _walk(
@@ -241,6 +242,35 @@ class NotRegularFile(OSError):
     def __init__(self, kind: str) -> None:
         super().__init__(errno.EINVAL, f"{kind}, not a regular file")
         self.kind = kind
+
+
+def read_failure(display: str, exc: OSError) -> Finding:
+    """Why a file was not read, as its error finding: too large, not a regular file, or the system's
+    reason."""
+    if isinstance(exc, TooLarge):
+        return _not_read(
+            display,
+            rule="too-large",
+            message=f"{exc.strerror} (--max-file-size): it is not read",
+            hint="raise --max-file-size if the file is really a manifest, or --exclude it",
+        )
+    if isinstance(exc, NotRegularFile):
+        return _not_read(
+            display,
+            rule="not-a-file",
+            message=f"{exc.kind}, not a regular file: it is not read (it might never end, or block)",
+            hint="name the regular file it stands for, or --exclude it",
+        )
+    return _not_read(
+        display,
+        rule="unreadable-file",
+        message=f"cannot read the file: {exc.strerror or exc}",
+        hint="check its permissions",
+    )
+
+
+def _not_read(display: str, *, rule: str, message: str, hint: str) -> Finding:
+    return Finding(rule=rule, severity=Severity.ERROR, message=message, file=display, hint=hint)
 
 
 # Every file the tool reads, inputs and the files it reads for context alike (kustomization resources,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from . import prefilter
 from .context import FileContext
 from .errors import ConvertError
+from .files import TooLarge, read_failure
 from .manifests import helm
 from .manifests.edit import Editor
 from .manifests.render import detect_style
@@ -52,16 +53,8 @@ def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> 
     ``prefilter_bytes=False`` parses files without any marker too (lint reads native pods that way).
     """
     if len(result.original) > options.max_file_size:  # reported whatever it holds: it is not read
-        result.findings.append(
-            Finding(
-                rule="too-large",
-                severity=Severity.ERROR,
-                message=f"the file is {len(result.original):,} bytes, over --max-file-size "
-                f"({options.max_file_size:,}); it is not read",
-                file=result.display,
-                hint="raise --max-file-size if the file is really a manifest",
-            )
-        )
+        too_large = TooLarge(len(result.original), options.max_file_size)
+        result.findings.append(read_failure(result.display, too_large))
         return None
     templated = helm.template_reason(result.path)
     if templated:

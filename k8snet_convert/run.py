@@ -84,34 +84,7 @@ def _read_one(display: str, path: Path | str | None) -> bytes | Finding:
     try:
         return files.read_stdin() if path is None else files.read_file(path)
     except OSError as exc:
-        return read_failure(display, exc)
-
-
-def read_failure(display: str, exc: OSError) -> Finding:
-    """Why a file was not read, as its finding: too large, not a regular file, or the system's reason."""
-    if isinstance(exc, files.TooLarge):
-        return Finding(
-            rule="too-large",
-            severity=Severity.ERROR,
-            message=f"{exc.strerror} (--max-file-size): it is not read",
-            file=display,
-            hint="raise --max-file-size if the file is really a manifest, or --exclude it",
-        )
-    if isinstance(exc, files.NotRegularFile):
-        return Finding(
-            rule="not-a-file",
-            severity=Severity.ERROR,
-            message=f"{exc.kind}, not a regular file: it is not read (it might never end, or block)",
-            file=display,
-            hint="name the regular file it stands for, or --exclude it",
-        )
-    return Finding(
-        rule="unreadable-file",
-        severity=Severity.ERROR,
-        message=f"cannot read the file: {exc.strerror or exc}",
-        file=display,
-        hint="check its permissions",
-    )
+        return files.read_failure(display, exc)
 
 
 def _read(inputs: list[str], options: Options) -> Iterator[tuple[str, Path | None, bytes]]:
@@ -128,8 +101,8 @@ def _jobs(options: Options) -> int:
     if options.jobs is not None:
         if options.jobs < 1:
             raise UsageError("--jobs must be at least 1")
-        return min(options.jobs, max(cores, 1))
-    return max(cores, 1)
+        return min(options.jobs, cores)
+    return cores
 
 
 def _convert(
@@ -306,7 +279,7 @@ class Interrupted(KeyboardInterrupt):
         elif self.mode is OutputMode.OUTPUT_DIR:
             what = f"{done} converted file(s) written before it; nothing else was written"
         else:
-            what = f"{self.outcome.files_seen} file(s) taken up before it; nothing was written"
+            what = f"stopped after {self.outcome.files_seen} file(s); nothing was written"
         return f"k8snet-convert: interrupted by {name}: {what}; no temporary file is left\n"
 
 
@@ -425,7 +398,7 @@ def _run(inputs: list[str], options: Options, out: TextIO, output: OutputDir | N
     # Links, unreadable folders and special files are met while walking: only now are they all known.
     outcome.findings.extend(symlink_findings(links))
     outcome.findings.extend(unreadable_folder_findings(unlisted))
-    outcome.findings.extend(read_failure(name, files.NotRegularFile(kind)) for name, kind in special)
+    outcome.findings.extend(files.read_failure(name, files.NotRegularFile(kind)) for name, kind in special)
     outcome.findings.extend(cross_file_findings(outcome.results))
     outcome.findings.sort(key=Finding.sort_key)
     return outcome
@@ -656,7 +629,8 @@ def _deliver(result: FileResult, options: Options, out: TextIO, many: bool, outp
         assert output is not None
         if result.path is None:
             return
-        staged = [(result.path, new if new is not None else result.original), *result.created]
+        # The files a conversion adds first, as --write does: a result never names a file not written.
+        staged = [*result.created, (result.path, new if new is not None else result.original)]
         for path, data in staged:
             problem = output.stage(result.display, path, data)
             if problem is not None:

@@ -37,8 +37,6 @@ def read_inputs(
     Symbolic links met in folders are not followed; they are added to ``skipped``, and folders that
     cannot be listed to ``unreadable``.
     """
-    from ..run import read_failure
-
     special: list[tuple[str, str]] = []
     for display, path in files.discover(inputs, options.exclude, skipped, unreadable, special=special):
         try:
@@ -48,13 +46,13 @@ def read_inputs(
                 data = files.read_file(path, options.max_file_size)
         except OSError as exc:
             result = FileResult(display, path, b"")
-            result.findings.append(read_failure(display, exc))
+            result.findings.append(files.read_failure(display, exc))
             yield result
             continue
         yield FileResult(display, path, data)
     for display, kind in special:
         result = FileResult(display, Path(display), b"")
-        result.findings.append(read_failure(display, files.NotRegularFile(kind)))
+        result.findings.append(files.read_failure(display, files.NotRegularFile(kind)))
         yield result
 
 
