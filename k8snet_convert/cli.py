@@ -24,6 +24,7 @@ from .cli_args import (
     Quiet,
     Report,
     ReportFormatOption,
+    Verbose,
 )
 from .commands import (
     EXIT_OK,
@@ -137,7 +138,10 @@ def convert(
     exclude: Exclude = None,
     no_gitignore: NoGitignore = False,
     jobs: Annotated[
-        int | None, typer.Option(metavar="N", help="Worker processes.", show_default="the machine's cores")
+        int | None,
+        typer.Option(
+            metavar="N", help="Worker processes (at most the usable cores).", show_default="the cores"
+        ),
     ] = None,
     report: Report = None,
     report_format: ReportFormatOption = None,
@@ -163,6 +167,7 @@ def convert(
     drop_nads: Annotated[
         bool | None, typer.Option("--drop-nads", help="--to dra: remove NADs once embedded.")
     ] = None,
+    verbose: Verbose = False,
 ) -> int:
     """Convert manifests (default: Multus to native) and print them, or write, diff or check them.
 
@@ -186,6 +191,7 @@ def convert(
         output_dir=output_dir,
         report=report,
         report_format=report_format,
+        verbose=verbose,
         flags={
             "to": to,
             "profile": profile,
@@ -221,6 +227,7 @@ def check(
     report: Report = None,
     report_format: ReportFormatOption = None,
     quiet: Quiet = None,
+    verbose: Verbose = False,
 ) -> int:
     """Exit 1 when a file still uses Multus-era networking (= convert --check --to native).
 
@@ -233,7 +240,7 @@ def check(
       k8snet-convert check . --report k8snet-convert.sarif
     """
     flags = {"respect_gitignore": False} if no_gitignore else None
-    return run_check(paths, quiet, tuple(exclude or ()), report, report_format, flags)
+    return run_check(paths, quiet, tuple(exclude or ()), report, report_format, flags, verbose)
 
 
 @app.command("parse-annotation")

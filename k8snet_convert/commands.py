@@ -15,8 +15,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from . import __version__, config
+from . import config, files
 from .errors import ConvertError, OutputClosed, UsageError
+from .escape import visible
 from .findings import Finding, Severity
 from .options import (
     AnnotationStyle,
@@ -124,6 +125,7 @@ def finish(
     report: Path | None,
     report_format: str | None,
     notes: list[Finding] | None = None,
+    verbose: bool = False,
 ) -> int:
     """Run, then render one list of findings (``verdict.judge``) to stderr and the report; its exit code.
 
@@ -131,14 +133,21 @@ def finish(
     """
     from . import report as reports
     from .notices import no_manifests
-    from .run import run
+    from .run import Interrupted, run
 
-    if report is not None:  # a wrong --report-format is a usage error before any work
+    found = config.for_inputs(inputs)
+    if verbose:
+        sys.stderr.write(f"configuration: {visible(str(found)) if found else 'none (defaults)'}\n")
+    if report is not None:  # a wrong --report-format or --report path is a usage error before any work
         reports.format_for(report, report_format or config.report_format(inputs))
+        files.check_report_path(report, inputs, options.exclude)
     try:
         outcome = run(inputs, options)
     except BrokenPipeError:
         raise OutputClosed from None
+    except Interrupted as stop:  # SIGINT, SIGTERM: what was done, and no report (it would be partial)
+        sys.stderr.write(stop.message())
+        return stop.exit_code
     verdict = outcome.verdict(options, [*(notes or ()), *no_manifests(inputs, outcome.files_seen)])
     summary = reports.Summary(
         command=command,
@@ -151,6 +160,7 @@ def finish(
         inputs=tuple(inputs),
         options=options,
         quiet=options.quiet,
+        configuration=str(found) if found else None,
     )
     if not options.quiet or verdict.count(Severity.ERROR):
         sys.stderr.write(reports.stderr_text(verdict.findings, summary))
@@ -168,6 +178,7 @@ def run_convert(
     output_dir: Path | None = None,
     report: Path | None = None,
     report_format: str | None = None,
+    verbose: bool = False,
     flags: dict[str, Any],
 ) -> int:
     """``convert``: one output mode, the other flags over the project configuration, then the run."""
@@ -192,7 +203,7 @@ def run_convert(
             "stdin (-) cannot be combined with --write or --output-dir: the converted text goes to "
             "stdout (k8snet-convert convert - < in.yaml > out.yaml), or name the file to convert it in place"
         )
-    return finish("convert", paths, options, report, report_format, notes)
+    return finish("convert", paths, options, report, report_format, notes, verbose)
 
 
 def check_options(
@@ -226,11 +237,12 @@ def run_check(
     report: Path | None = None,
     report_format: str | None = None,
     flags: dict[str, Any] | None = None,
+    verbose: bool = False,
 ) -> int:
     """``check``: its options (with the notes on options that do nothing), then the run."""
     notes: list[Finding] = []
     options = check_options(paths, quiet, exclude, notes, flags)
-    return finish("check", paths, options, report, report_format, notes)
+    return finish("check", paths, options, report, report_format, notes, verbose)
 
 
 def guarded(invoke: Callable[[], int]) -> int:
@@ -247,13 +259,13 @@ def guarded(invoke: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted.\n")
         return 130
-    except UsageError as exc:
-        sys.stderr.write(f"k8snet-convert: {exc}\n")
+    except UsageError as exc:  # messages name paths and values from the input: escaped
+        sys.stderr.write(f"k8snet-convert: {visible(str(exc))}\n")
         return EXIT_USAGE
     except ConvertError as exc:
-        sys.stderr.write(f"k8snet-convert: {exc.message}\n")
+        sys.stderr.write(f"k8snet-convert: {visible(exc.message)}\n")
         if exc.hint:
-            sys.stderr.write(f"hint: {exc.hint}\n")
+            sys.stderr.write(f"hint: {visible(exc.hint)}\n")
         return EXIT_INVALID
     except Exception:  # a bug: say where the crash report is
         path = _crash_log()
@@ -282,11 +294,6 @@ def _silence_stdout() -> None:
 
 
 def _crash_log() -> str:
-    import tempfile  # only when something went wrong: not on every run's start-up
-    import traceback
+    from .crash import write_report
 
-    fd, path = tempfile.mkstemp(prefix="k8snet-convert-crash-", suffix=".log")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(f"k8snet-convert {__version__}\nargv: {sys.argv!r}\n\n")
-        handle.write(traceback.format_exc())
-    return path
+    return write_report(limited=False) or ""

@@ -91,10 +91,12 @@ _RULES: tuple[Rule, ...] = (
         "internal-error",
         ERR,
         _CONVERT,
-        "The converted text did not parse back; the file is left untouched",
-        """A bug in k8snet-convert: before writing, printing or diffing, every result is parsed again,
-        and this one failed. Nothing was written. (`--check` shows no converted text and skips this
-        parse.) Please report it with the input file.""",
+        "k8snet-convert failed on this file; the file is left untouched",
+        """A bug in k8snet-convert, met on this file: an unexpected error while converting it (the hint
+        says where the crash report is), or a converted text that did not parse back (before writing,
+        printing or diffing, every result is parsed again; `--check` shows no converted text and skips
+        this parse). Nothing was written to the file, the other files were converted, and the run
+        exits with 4. Please report it with the input file.""",
     ),
     _rule(
         "duplicate-key",
@@ -103,6 +105,17 @@ _RULES: tuple[Rule, ...] = (
         "A key appears twice in one mapping",
         """The API server rejects such objects (strict decoding) or keeps only the last value, so what is
         applied differs from what is read. Remove one of the keys.""",
+    ),
+    _rule(
+        "merge-key",
+        ERR,
+        _CHECK,
+        "A YAML merge key (<<) is not converted",
+        """Kubernetes' decoder applies merge keys, so `annotations: {<<: *common}` or
+        `metadata: {<<: *meta}` can give an object its networks annotation, its namespace or its pod
+        template. Converting through a merge key would edit a mapping that other objects share, so a
+        file that holds one is refused whole, never passed silently. Write the merged keys out in each
+        object, then convert.""",
     ),
     _rule(
         "templated-file",
@@ -127,8 +140,19 @@ _RULES: tuple[Rule, ...] = (
         ERR,
         _INPUT,
         "The file is too large or too deeply nested to be read",
-        """Documents nested beyond what the parser handles safely are not read; the file is left
-        untouched.""",
+        """A file over --max-file-size (default 16 MiB) is not read beyond the limit, whatever it holds,
+        and documents nested or expanded by aliases beyond what the parser handles safely are not read
+        either; the file is left untouched. Raise --max-file-size if the file really is a manifest, or
+        exclude it.""",
+    ),
+    _rule(
+        "not-a-file",
+        ERR,
+        _INPUT,
+        "A FIFO, socket or device is not read",
+        """A named pipe, socket or device file (named, met in a folder, or reached through a link named
+        on the command line) is never opened: reading it could block forever or never end. Name the
+        regular file it stands for, or exclude it.""",
     ),
     _rule(
         "too-deep",
@@ -145,6 +169,16 @@ _RULES: tuple[Rule, ...] = (
         "A symbolic link was not followed",
         """Folders are walked without following symbolic links, so nothing is read twice or outside the
         tree. Name the link's target to convert it.""",
+    ),
+    _rule(
+        "hard-link",
+        ERR,
+        _CONVERT,
+        "A file with other hard links is not rewritten",
+        """Writes replace a file by a new one (a temporary file renamed over it), which would cut the
+        file off from its other hard links: they would keep the old content. Writing into the file
+        itself would not be atomic. So the file is left as it is. Convert a copy, or break the link
+        (`cp FILE FILE.new && mv FILE.new FILE`), then run again.""",
     ),
     _rule(
         "write-failed",
@@ -172,6 +206,16 @@ _RULES: tuple[Rule, ...] = (
         """k8snet-convert knows the pod templates of the built-in workloads, Argo Rollouts and OpenShift
         DeploymentConfigs. This kind carries the networks annotation where a pod template would be, but
         it is not converted. Convert the rendered pods, or ask for the kind to be added.""",
+    ),
+    _rule(
+        "shared-template",
+        ERR,
+        _CONVERT,
+        "Two workloads share a pod template through a YAML alias",
+        """A YAML anchor and alias (template: &tpl ... template: *tpl) make two objects hold one pod
+        template, or one annotations or networks node. Converting it edits text that both objects read,
+        and converting each would write its networks twice. The file is left as it is. Write the template
+        out in each object, then convert.""",
     ),
     _rule(
         "kubevirt-reference",

@@ -112,3 +112,14 @@ def test_the_measured_package_is_byte_compiled_first(tmp_path: Path) -> None:
     package = Path(bench.compile_tool(cmds))
     assert package == tmp_path / "snapshot" / "k8snet_convert"
     assert list((package / "__pycache__").glob("run.*.pyc"))
+
+
+def test_big_file_benchmark_runs_on_tiny_sizes() -> None:
+    """benchmarks/big_file.py (one file of many Pods) end to end, on sizes that take no time."""
+    from benchmarks import big_file
+
+    log = io.StringIO()
+    rows = big_file.measure([20, 60], repeat=1, tool=None, log=log)
+    assert [row["pods"] for row in rows] == [20, 60]
+    assert rows[1]["bytes"] > rows[0]["bytes"] and all(row["peak_mib"] > 0 for row in rows)
+    assert "20 -> 60 pods: file x3.0" in log.getvalue()
