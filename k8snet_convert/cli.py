@@ -29,6 +29,7 @@ from .commands import (
 from .options import (
     AnnotationStyle,
     AttachmentParams,
+    Devices,
     DraApiVersion,
     Profile,
     Target,
@@ -104,7 +105,13 @@ def convert(
     max_file_size: Annotated[
         str | None, typer.Option(help="Skip (and report) files larger than this: bytes, or with K/M/G.")
     ] = None,
-    device_class: Annotated[str | None, typer.Option(help="--to dra: the DeviceClass of the claims.")] = None,
+    device_class: Annotated[
+        str | None,
+        typer.Option(
+            help="The DeviceClass of the claims (--to dra: cni.networking.x-k8s.io; --devices dra: "
+            "sriovnetwork.k8snetworkplumbingwg.io)."
+        ),
+    ] = None,
     emit_device_class: Annotated[
         bool | None, typer.Option("--emit-device-class", help="--to dra: also write the DeviceClass.")
     ] = None,
@@ -113,6 +120,14 @@ def convert(
     ] = None,
     drop_nads: Annotated[
         bool | None, typer.Option("--drop-nads", help="--to dra: remove NADs once embedded.")
+    ] = None,
+    devices: Annotated[
+        Devices | None,
+        typer.Option(
+            help="Where the devices of the NADs' resourceName come from; the networks stay Multus "
+            "(implies --to multus): dra = ResourceClaimTemplates of the SR-IOV DRA driver, dra-extended = "
+            "a DeviceClass per resource (pods unchanged), device-plugin = back to extended-resource requests."
+        ),
     ] = None,
 ) -> int:
     """Convert manifests (default: Multus -> native) and print them, or write/diff/check them."""
@@ -146,6 +161,7 @@ def convert(
             "emit_device_class": emit_device_class,
             "dra_api_version": dra_api_version,
             "drop_nads": drop_nads,
+            "devices": devices,
         },
     )
 

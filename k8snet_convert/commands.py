@@ -19,11 +19,13 @@ from .errors import ConvertError, UsageError
 from .options import (
     AnnotationStyle,
     AttachmentParams,
+    Devices,
     DraApiVersion,
     Options,
     OutputMode,
     Profile,
     Target,
+    check_devices_target,
 )
 
 # Stable exit codes (SPEC §7); run.py defines the same names for the core.
@@ -69,6 +71,11 @@ def build_options(inputs: list[str], flags: dict[str, Any]) -> Options:
             merged["annotation_style"] = AnnotationStyle(merged["annotation_style"])
         if "dra_api_version" in merged:
             merged["dra_api_version"] = DraApiVersion(merged["dra_api_version"])
+        if "devices" in merged:
+            merged["devices"] = Devices(merged["devices"])
+            if merged["devices"] is not Devices.KEEP:  # the networks stay Multus: --to multus is implied
+                merged.setdefault("to", Target.MULTUS)
+            check_devices_target(merged["devices"], merged.get("to", Target.NATIVE))
     except ValueError as exc:
         where = f" (from {found})" if found else ""
         raise UsageError(f"{exc}{where}") from None
@@ -154,6 +161,7 @@ def check_options(paths: list[str], quiet: bool | None = None, exclude: tuple[st
             "exclude": exclude,
             "quiet": quiet,
             "sources": ("multus", "native"),
+            "devices": Devices.KEEP,  # moving devices is a migration of its own, never a check's
         },
     )
 
