@@ -11,7 +11,7 @@ from pathlib import Path
 from . import prefilter
 from .errors import ConvertError
 from .findings import Finding, Severity
-from .options import Options, Target
+from .options import Devices, Options, Target
 
 
 @dataclass
@@ -114,6 +114,10 @@ def pod_markers(options: Options) -> tuple[bytes, ...]:
     if "native" in options.sources and (target != "native" or "profile" in options.given):
         markers.append(prefilter.NATIVE_POD_MARKER)
     if "dra" in options.sources and (target != "dra" or "dra_api_version" in options.given):
+        markers.append(prefilter.DRA_POD_MARKER)
+    if options.devices is Devices.DRA:  # device requests of pods without networks (DPDK apps)
+        markers.append(prefilter.DEVICE_REQUEST_MARKER)
+    elif options.devices is Devices.DEVICE_PLUGIN:  # claims of templates in another file
         markers.append(prefilter.DRA_POD_MARKER)
     return tuple(markers)
 
