@@ -159,8 +159,8 @@ def edit_mapping(
                 add.insert(0, (name, value))
                 continue
             _raw(editor, start, start, render.pair_text(name, value, column, editor.style, editor.newline))
-        for name, value in add:
-            editor.add_pair(mapping, name, value)  # lands after the last pair's lines, removed or not
+        if add:
+            _append_block(editor, mapping, add)
         return
     spans = [(int(k.start_mark.index), content_end(editor.text, v)) for k, v in mapping.value]
     removed = [any(k is d[0] for d in drop) for k, _ in mapping.value]
@@ -171,6 +171,25 @@ def edit_mapping(
         part = render.dumps(name) + ": " + _render(editor, value, layout)
         _raw(editor, at, at, part + layout.separator)
     _edit_flow(editor, mapping, spans, removed, [(render.dumps(name) + ": ", value) for name, value in add])
+
+
+def _append_block(editor: Editor, mapping: MappingNode, add: list[tuple[str, Any]]) -> None:
+    """New pairs after a block mapping's last pair (its lines removed or not) and after the comments that
+    follow it at its keys' indentation: a comment left there was about a key removed below it (a device
+    request --devices dra moved), and the key coming back goes under it again."""
+    column = int(mapping.value[0][0].start_mark.column)
+    pos = editor.line_end(content_end(editor.text, mapping.value[-1][1]))
+    text = editor.text
+    while pos < len(text):
+        line = text[pos : editor.line_end(pos)]
+        if not (line.lstrip().startswith("#") and len(line) - len(line.lstrip(" ")) == column):
+            break
+        pos = editor.line_end(pos)
+    style, newline = editor.style, editor.newline
+    block = "".join(render.pair_text(name, value, column, style, newline) for name, value in add)
+    if pos == len(text) and text and not text.endswith("\n"):
+        block = editor.newline + block[: -len(editor.newline)]
+    editor.edits.append(Edit(pos, pos, block, len(editor.edits), -column))
 
 
 def edit_sequence(editor: Editor, seq: SequenceNode, drop: list[Node], add: list[dict[str, Any]]) -> None:

@@ -324,20 +324,21 @@ class FileDevices:
                     wl.anchor_path,
                 )
                 continue
-            if len(names) > 1:
+            undecided = {name for name in names if name and name not in explicit}
+            if len(names) > 1 and undecided:  # a resource some container requests says it already
                 files = ", ".join(dict.fromkeys(n.file for n in definitions))
                 self.report(
                     "devices-count-unknown",
                     Severity.WARNING,
                     f"{site.label}: NetworkAttachmentDefinition {network} names different resources in "
-                    f"{files}, so the devices its pods get cannot be told; its device requests stay as "
-                    "they are",
+                    f"{files}, so the devices the network-resources-injector would add cannot be told; "
+                    "no claim is added for them",
                     wl.anchor,
                     wl.anchor_path,
                 )
                 return []
-            resource = names.pop()
-            if resource and resource not in explicit:
+            if len(names) == 1 and undecided:
+                resource = undecided.pop()
                 counts[resource] = counts.get(resource, 0) + 1
         claimed = {claim.fact.resource for claim in self.our_claims(site)}
         counts = {r: n for r, n in counts.items() if r not in claimed}  # moved already (a second run)
@@ -451,8 +452,8 @@ class FileDevices:
         for resource, nad in self.first_nads():
             self.cluster_needs(resource, nad, extended=True)
             elsewhere = self.ctx.inventory.extended_classes.get(resource)
-            if resource in mapped or elsewhere is not None:
-                continue
+            if resource in mapped or (elsewhere is not None and elsewhere != self.ctx.display):
+                continue  # mapped already: in this file, or in another file of the run
             if self.ctx.is_patch:
                 continue  # a patch cannot create objects; its base's conversion writes the class
             self.plan.add_objects_after(nad, [device_objects.device_class_object(resource)])
