@@ -874,6 +874,14 @@ _RULES: tuple[Rule, ...] = (
         and with --devices dra the network-resources-injector must stop adding the resource to pods.""",
     ),
     _rule(
+        "devices-other-plugin",
+        INFO,
+        _CONVERT,
+        "--devices: a NAD's resource belongs to another device plugin",
+        """A bridge or OVS marker of KubeVirt's network plugins, the macvtap-cni or the AF_XDP device plugin:
+        no SR-IOV DRA driver publishes it, so the pods keep requesting it from that plugin.""",
+    ),
+    _rule(
         "devices-resource-unknown",
         INFO,
         _CONVERT,

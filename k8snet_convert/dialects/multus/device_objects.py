@@ -34,6 +34,21 @@ DEVICE_ID_ATTRIBUTE = f"{ATTRIBUTE_DOMAIN}/deviceID"
 ALLOCATION_MODE = "ExactCount"
 REQUEST_NAME = "devices"
 
+# Resources NADs name that no SR-IOV DRA driver publishes: markers that a node has a bridge, and other
+# device plugins' devices (their pods keep requesting them from those plugins).
+OTHER_DEVICE_PLUGINS = {
+    "bridge.network.kubevirt.io/": "bridge-marker's (a node has the Linux bridge)",
+    "ovs-cni.network.kubevirt.io/": "ovs-cni's marker (a node has the OVS bridge)",
+    "macvtap.network.kubevirt.io/": "the macvtap-cni device plugin's",
+    "afxdp/": "the AF_XDP device plugin's",
+}
+
+
+def other_device_plugin(resource: str) -> str | None:
+    """Whose resource it is, when it is one of OTHER_DEVICE_PLUGINS (None: an SR-IOV pool)."""
+    return next((who for prefix, who in OTHER_DEVICE_PLUGINS.items() if resource.startswith(prefix)), None)
+
+
 # Provenance: the extended resource an object stands for, and (templates) that the pod made no request of
 # its own, the network-resources-injector added it at admission (the way back then writes none either).
 RESOURCE_ANNOTATION = "k8snet-convert.io/device-resource"

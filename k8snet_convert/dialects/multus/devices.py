@@ -177,6 +177,11 @@ class FileDevices:
                 found.append(PodClaim(name, item, fact))
         return found
 
+    def pools(self) -> dict[str, Network]:
+        """The SR-IOV pools of the run: every resourceName a NAD names, but other device plugins'."""
+        pools = self.ctx.inventory.device_pools()
+        return {r: n for r, n in pools.items() if device_objects.other_device_plugin(r) is None}
+
     def first_nads(self) -> list[tuple[str, K8sObject]]:
         """(resource, NAD object) for every resource whose first NAD in the run is in this file: where its
         DeviceClass and the report of what the cluster needs go, once per run."""
@@ -189,7 +194,22 @@ class FileDevices:
                 found.append((resource, obj))
         return found
 
-    def cluster_needs(self, resource: str, nad: K8sObject, extended: bool) -> None:
+    def cluster_needs(self, resource: str, nad: K8sObject, extended: bool) -> bool:
+        """Report what the cluster needs for ``resource``; False for another device plugin's resource
+        (reported too: it stays with that plugin)."""
+        where = get_path(nad.node, "metadata", "annotations", RESOURCE_NAME_KEY)
+        path = nad.path + f'metadata.annotations."{RESOURCE_NAME_KEY}"'
+        owner = device_objects.other_device_plugin(resource)
+        if owner is not None:
+            self.report(
+                "devices-other-plugin",
+                Severity.INFO,
+                f"resource {resource!r} is {owner}, not an SR-IOV pool: no DRA driver publishes it, so "
+                "pods keep requesting it from that device plugin",
+                where,
+                path,
+            )
+            return False
         pools = sorted(
             {
                 f"{n.key[0]}/{n.key[1]}"
@@ -211,9 +231,10 @@ class FileDevices:
             f"must publish the device attributes {RESOURCE_NAME_ATTRIBUTE}: {resource!r} and "
             f"{DEVICE_ID_ATTRIBUTE} on the devices of this pool (a DeviceAttributes object selected "
             f"by the pool's SriovResourcePolicy), Multus must run with its DRA integration, and {injector}",
-            get_path(nad.node, "metadata", "annotations", RESOURCE_NAME_KEY),
-            nad.path + f'metadata.annotations."{RESOURCE_NAME_KEY}"',
+            where,
+            path,
         )
+        return True
 
     def apply_container_edits(self) -> None:
         for edits in self.edits.values():
@@ -225,7 +246,7 @@ class FileDevices:
     # -- dra: requests -> claims ---------------------------------------------------------------------
 
     def to_claims(self) -> None:
-        pools = self.ctx.inventory.device_pools()
+        pools = self.pools()
         for resource, nad in self.first_nads():
             self.cluster_needs(resource, nad, extended=False)
         planned = [(site, self.moves(site, pools)) for site in self.sites]
@@ -259,7 +280,8 @@ class FileDevices:
             for resource in dict.fromkeys([*requests, *limits]):
                 pair = requests.get(resource) or limits[resource]
                 if resource not in pools:
-                    if is_extended(resource) and resource not in unknown:
+                    named = device_objects.other_device_plugin(resource) is not None  # said at its NAD
+                    if is_extended(resource) and not named and resource not in unknown:
                         unknown.add(resource)
                         self.report(
                             "devices-resource-unknown",
@@ -339,7 +361,8 @@ class FileDevices:
                 return []
             if len(names) == 1 and undecided:
                 resource = undecided.pop()
-                counts[resource] = counts.get(resource, 0) + 1
+                if device_objects.other_device_plugin(resource) is None:
+                    counts[resource] = counts.get(resource, 0) + 1
         claimed = {claim.fact.resource for claim in self.our_claims(site)}
         counts = {r: n for r, n in counts.items() if r not in claimed}  # moved already (a second run)
         if counts and self.other_claims(site):
@@ -450,7 +473,8 @@ class FileDevices:
     def to_extended_resources(self) -> None:
         mapped = {r for o in self.objects if (r := device_objects.extended_resource(o)) is not None}
         for resource, nad in self.first_nads():
-            self.cluster_needs(resource, nad, extended=True)
+            if not self.cluster_needs(resource, nad, extended=True):
+                continue
             elsewhere = self.ctx.inventory.extended_classes.get(resource)
             if resource in mapped or (elsewhere is not None and elsewhere != self.ctx.display):
                 continue  # mapped already: in this file, or in another file of the run
