@@ -60,9 +60,12 @@ def check_text(display: str, text: str) -> Iterator[str]:
             elif obj.kind == "NetworkAttachmentDefinition":
                 stem = "networkattachmentdefinition"
             elif obj.kind in ("ResourceClaimTemplate", "DeviceClass"):
+                from . import device_models
                 from .dialects.dra.models import schema_stem
 
-                stem = schema_stem(to_python(obj.node))  # only the CNI driver's and our DeviceClass
+                # only the CNI driver's, our DeviceClass, and the objects of --devices
+                data = to_python(obj.node)
+                stem = schema_stem(data) or device_models.schema_stem(data)
             if stem:
                 for message in errors_for(stem, to_python(obj.node)):
                     yield f"{where}: {obj.kind} {obj.name}: {message}"

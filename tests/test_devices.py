@@ -351,3 +351,39 @@ def test_verify_roundtrip_accepts_every_form() -> None:
             source.name, source, source.read_bytes(), replace(_options(case), verify_roundtrip=True)
         )
         assert "roundtrip-mismatch" not in {f.rule for f in result.findings}, case.name
+
+
+# -- schemas -------------------------------------------------------------------------------------------
+
+
+def test_the_schemas_take_what_is_written_and_refuse_what_the_api_refuses() -> None:
+    from k8snet_convert.device_models import schema_stem
+    from k8snet_convert.validate import errors_for
+
+    template = next(
+        o
+        for o in _documents((FIXTURES / "devices-dra-shared" / "expected.yaml").read_bytes())
+        if o["kind"] == "ResourceClaimTemplate"
+    )
+    device_class = next(
+        o
+        for o in _documents((FIXTURES / "devices-dra-extended" / "expected.yaml").read_bytes())
+        if o["kind"] == "DeviceClass"
+    )
+    assert schema_stem(template) == "devices-resourceclaimtemplate"
+    assert schema_stem(device_class) == "devices-deviceclass"
+    assert errors_for("devices-resourceclaimtemplate", template) == []
+    assert errors_for("devices-deviceclass", device_class) == []
+    too_many = json.loads(json.dumps(template))
+    too_many["spec"]["spec"]["devices"]["requests"][0]["exactly"]["count"] = 33
+    assert errors_for("devices-resourceclaimtemplate", too_many)
+    bare = json.loads(json.dumps(device_class))
+    bare["spec"]["extendedResourceName"] = "sriov_nic_1"
+    assert errors_for("devices-deviceclass", bare)
+    unmarked = json.loads(json.dumps(template))
+    del unmarked["metadata"]["annotations"]
+    assert schema_stem(unmarked) is None  # not ours: a cluster's own templates follow their own rules
+    from k8snet_convert.device_models import DevicesResourceClaimTemplate
+
+    with pytest.raises(ValueError, match="device-resource"):
+        DevicesResourceClaimTemplate.model_validate(unmarked)

@@ -32,6 +32,8 @@ ATTRIBUTE_DOMAIN = "k8s.cni.cncf.io"
 RESOURCE_NAME_ATTRIBUTE = f"{ATTRIBUTE_DOMAIN}/resourceName"
 DEVICE_ID_ATTRIBUTE = f"{ATTRIBUTE_DOMAIN}/deviceID"
 ALLOCATION_MODE = "ExactCount"
+# The most devices one claim is allocated (resource.k8s.io AllocationResultsMaxSize).
+MAX_COUNT = 32
 REQUEST_NAME = "devices"
 
 # Resources NADs name that no SR-IOV DRA driver publishes: markers that a node has a bridge, and other

@@ -312,13 +312,15 @@ class FileDevices:
             problem = f"requests ({texts[0]}) and limits ({texts[1]}) differ (the API refuses that)"
         elif numbers[0] == 0:
             problem = "it asks for no device"
+        elif numbers[0] > device_objects.MAX_COUNT:
+            problem = f"{numbers[0]} is more than the {device_objects.MAX_COUNT} devices a claim can hold"
         else:
             return numbers[0]
         self.report(
             "devices-count-unknown",
             Severity.WARNING,
             f"{site.label}: container {container.name!r} requests {resource!r}, but how many devices cannot "
-            f"be told: {problem}; it is left as it is",
+            f"be told or claimed: {problem}; it is left as it is",
             pairs[0][1],
             f"{container.path}.resources",
         )
