@@ -261,7 +261,8 @@ _RULES: tuple[Rule, ...] = (
         """The k8s.v1.cni.cncf.io/resourceName annotation ties the network to a device plugin resource
         (SR-IOV VFs). Clusters often rely on the network-resources-injector webhook, keyed on the pod
         annotation, to add the device requests to pods; without the annotation it no longer does.
-        Run convert with --inject-resources to write the requests into the containers explicitly.""",
+        Run convert with --inject-resources to write the requests into the containers explicitly, or with
+        --devices dra to move the devices to DRA claims while the networks stay Multus.""",
     ),
     # -- pod networks (both dialects) -------------------------------------------------------------
     _rule(

@@ -7,7 +7,10 @@ NAD's resourceName (Multus's DRA integration matches the two; reference/native.m
 scheduler turns the pods' unchanged requests into claims (the ``DRAExtendedResource`` feature gate).
 
 Both carry the annotation ``k8snet-convert.io/device-resource`` (the extended resource they stand for): that
-is how ``--devices device-plugin`` tells them from objects it must leave alone, and what it writes back.
+is how ``--devices device-plugin`` tells them from objects it must leave alone, and what it writes back. Not
+the ``app.kubernetes.io/managed-by`` label of ``--emit-device-class``: the DRA dialect takes every DeviceClass
+with that label for the CNI DRA driver's (it removes them with its claims and checks them against its
+schema).
 """
 
 from __future__ import annotations

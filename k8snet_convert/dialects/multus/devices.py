@@ -123,9 +123,11 @@ class FileDevices:
     objects: list[K8sObject] = field(init=False)
     # The file's templates written by --devices dra, by (namespace references resolve in, name).
     templates: dict[tuple[str, str], tuple[K8sObject, DeviceTemplateFact]] = field(init=False)
+    named: dict[str, Network] = field(init=False)  # every resourceName of the run, with its first NAD
     edits: dict[int, ContainerEdits] = field(default_factory=dict)  # by id(container node)
 
     def __post_init__(self) -> None:
+        self.named = self.ctx.inventory.device_pools()
         self.objects = [obj for doc in self.ctx.docs for obj in iter_objects(doc)]
         multus = _multus_workloads(self.ctx, self.readings)
         self.sites = []
@@ -179,14 +181,13 @@ class FileDevices:
 
     def pools(self) -> dict[str, Network]:
         """The SR-IOV pools of the run: every resourceName a NAD names, but other device plugins'."""
-        pools = self.ctx.inventory.device_pools()
-        return {r: n for r, n in pools.items() if device_objects.other_device_plugin(r) is None}
+        return {r: n for r, n in self.named.items() if device_objects.other_device_plugin(r) is None}
 
     def first_nads(self) -> list[tuple[str, K8sObject]]:
         """(resource, NAD object) for every resource whose first NAD in the run is in this file: where its
         DeviceClass and the report of what the cluster needs go, once per run."""
         found = []
-        for resource, network in self.ctx.inventory.device_pools().items():
+        for resource, network in self.named.items():
             if network.file != self.ctx.display:
                 continue
             obj = next((o for o in self.objects if _defines(o, network, self.namespace(o))), None)
