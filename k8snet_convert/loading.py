@@ -77,7 +77,13 @@ def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> 
         editor=Editor(source.text, source.newline, style),
         is_json=is_json,
     )
-    for doc in docs:
+    check_documents(ctx)
+    return ctx
+
+
+def check_documents(ctx: FileContext) -> None:
+    """What makes a parsed file unfit to convert whatever it holds: keys given twice in one mapping."""
+    for doc in ctx.docs:
         for key, name in iter_duplicate_keys(doc.root):
             ctx.report(
                 "duplicate-key",
@@ -86,4 +92,3 @@ def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> 
                 node=key,
                 hint="remove one of them",
             )
-    return ctx

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,17 +27,56 @@ def kustomization_namespace(folder: Path) -> tuple[str, Path] | None:
     return (namespace, kustomization) if isinstance(namespace, str) and namespace else None
 
 
-def resolve(given: str | None, flag: str | None, file: Path | None) -> tuple[str, str]:
-    """(namespace, source): source is ``object``, ``flag``, ``kustomization`` or ``default``."""
+def resolve(
+    given: str | None, flag: str | None, file: Path | None, targets: Mapping[str, str] | None = None
+) -> tuple[str, str]:
+    """(namespace, source): source is ``object``, ``flag``, ``flux``, ``kustomization`` or ``default``.
+
+    ``targets``: folders (absolute) that a Flux ``Kustomization`` deploys with ``spec.targetNamespace``.
+    """
     if given:
         return given, "object"
     if flag:
         return flag, "flag"
     if file is not None:
-        found = kustomization_namespace(lexical(file).parent)
+        folder = lexical(file).parent
+        if targets:
+            target = flux_target(os.fspath(folder), targets)
+            if target is not None:
+                return target, "flux"
+        found = kustomization_namespace(folder)
         if found:
             return found[0], "kustomization"
     return "default", "default"
+
+
+def flux_target(folder: str, targets: Mapping[str, str]) -> str | None:
+    """The ``targetNamespace`` of the Flux Kustomization whose path holds ``folder`` (the nearest)."""
+    current = folder
+    while True:
+        if current in targets:
+            return targets[current]
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def flux_folder(kustomization_file: str, path: str) -> str:
+    """The folder a Flux Kustomization's ``spec.path`` names: relative to its source repository's root,
+    taken as the nearest folder above the Kustomization's file where that path exists (else the file's
+    folder)."""
+    start = os.path.dirname(lexical_str(kustomization_file))
+    current = start
+    relative = path[2:] if path.startswith("./") else path.lstrip("/")
+    while True:
+        candidate = os.path.normpath(os.path.join(current, relative))
+        if os.path.isdir(candidate):
+            return candidate
+        parent = os.path.dirname(current)
+        if parent == current:
+            return os.path.normpath(os.path.join(start, relative))
+        current = parent
 
 
 # -- where the kustomizations are -------------------------------------------------------------------

@@ -63,7 +63,12 @@ def may_contain_networking(data: bytes, extra: tuple[bytes, ...] = ()) -> bool:
 
 # Kinds the run-wide inventory keeps (NADs, PodNetworks, DRA claims): a file without any of these bytes, nor
 # an escape or wide encoding that could hide them, holds nothing for it.
-FACT_MARKERS: tuple[bytes, ...] = (b"NetworkAttachmentDefinition", b"PodNetwork", b"resource.k8s.io")
+FACT_MARKERS: tuple[bytes, ...] = (
+    b"NetworkAttachmentDefinition",
+    b"PodNetwork",
+    b"resource.k8s.io",
+    b"targetNamespace",  # a Flux Kustomization deciding the namespace of what it deploys
+)
 
 
 def may_hold_facts(data: bytes) -> bool:

@@ -6,7 +6,7 @@ import itertools
 import os
 import sys
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -23,12 +23,14 @@ from .results import (
     symlink_findings,
     unreadable_folder_findings,
 )
+from .verdict import Verdict, judge
 
 if TYPE_CHECKING:  # the pool machinery is imported only for runs big enough to use it
     import multiprocessing.context
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from .model import Inventory
+    from .suppress import Suppressions
 
 EXIT_OK = 0
 EXIT_WORK = 1
@@ -46,17 +48,14 @@ class RunResult:
     changed: list[str] = field(default_factory=list)  # display names of files that (would) change
     changed_lines: dict[str, int] = field(default_factory=dict)  # their first changed line, for file:line
     files_seen: int = 0
+    suppressions: dict[str, Suppressions] = field(default_factory=dict)  # by display name
 
     def exit_code(self, options: Options) -> int:
-        code = EXIT_OK
-        if options.mode is OutputMode.CHECK and self.changed:
-            code = EXIT_WORK
-        errors = [f for f in self.findings if f.severity is Severity.ERROR]
-        if options.strict:
-            errors += [f for f in self.findings if f.severity is Severity.WARNING]
-        if errors:
-            code = max(code, EXIT_INVALID)
-        return code
+        return self.verdict(options).exit_code
+
+    def verdict(self, options: Options, extra: Iterable[Finding] = ()) -> Verdict:
+        """The run's final findings (with ``extra`` run-level ones), suppressions applied once."""
+        return judge([*self.findings, *extra], self.suppressions, options)
 
 
 # A run over fewer files than this stays in one process (pre-commit runs): a pool costs more than it saves.
@@ -247,8 +246,18 @@ def _survey(
     from .model import Inventory
 
     batches: Iterator[tuple[list[Entry], bool]] = itertools.chain(
-        _batches(files.discover_names(inputs, options.exclude, links, unlisted), every, False),
-        _batches(files.discover_names(list(options.inventory), options.exclude), None, True),
+        _batches(
+            files.discover_names(inputs, options.exclude, links, unlisted, options.respect_gitignore),
+            every,
+            False,
+        ),
+        _batches(
+            files.discover_names(
+                list(options.inventory), options.exclude, None, None, options.respect_gitignore
+            ),
+            None,
+            True,
+        ),
     )
     head = list(itertools.islice(batches, 2))
     survey = _Survey(Inventory())
@@ -331,6 +340,10 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     except BaseException:
         progress.stop()
         raise
+    if survey.inventory.target_namespaces:
+        from .scan import settle
+
+        settle(survey.inventory, options)
     _INVENTORY = survey.inventory
     cwd = os.getcwd()  # absolute paths, as the kustomizations' resources are resolved
     _PLAIN = frozenset(survey.plain)
@@ -420,6 +433,8 @@ def _take(
         return
     try:
         _deliver(item, options, out, many, inputs)
+    except BrokenPipeError:  # stdout was closed (``| head``): the run ends, quietly (commands.guarded)
+        raise
     except OSError as exc:  # read-only folder, full disk, changed meanwhile: original kept
         item.findings.append(_write_failed(item.display, exc))
     _record(outcome, item)
@@ -500,8 +515,10 @@ def _fork_context() -> multiprocessing.context.BaseContext:
 def _record(outcome: RunResult, result: FileResult) -> None:
     """Keep findings and the small cross-file facts; let go of the file's bytes."""
     outcome.findings.extend(result.findings)
+    if result.suppressions is not None:
+        outcome.suppressions[result.display] = result.suppressions
     if result.changed:
-        from .report import first_changed_line
+        from .results import first_changed_line
 
         outcome.changed.append(result.display)
         outcome.changed_lines[result.display] = first_changed_line(
@@ -588,7 +605,7 @@ def _deliver(result: FileResult, options: Options, out: TextIO, many: bool, inpu
             out.write("\n")
         for path, data in result.created:
             out.write(f"---\n# Source: {path.as_posix()} (new)\n{_text(data)}")
-    elif mode is OutputMode.DIFF:
+    elif mode.diffs:
         if new is not None:
             out.write(unified_diff(result.display, _text(result.original), _text(new)))
         for path, data in result.created:

@@ -219,6 +219,16 @@ def test_the_two_default_device_classes(tmp_path: Path) -> None:
     assert "deviceClassName: vf.example.com\n" in out and SRIOV_DEVICE_CLASS not in out
 
 
+def test_device_class_is_not_ignored_by_devices_dra(tmp_path: Path) -> None:
+    """--device-class names the claims' class under --devices dra; with dra-extended it does nothing."""
+    from k8snet_convert.findings import Finding
+
+    for devices, ignored in (("dra", []), ("dra-extended", ["flag-ignored"])):
+        notes: list[Finding] = []
+        build_options([str(tmp_path)], {"devices": devices, "device_class": "vf.example.com"}, notes)
+        assert [f.rule for f in notes] == ignored
+
+
 # -- names and rules ---------------------------------------------------------------------------------
 
 

@@ -32,7 +32,7 @@ def _module(path: Path) -> str:
     return ".".join(parts)
 
 
-def _imports(path: Path) -> set[str]:
+def _imports(path: Path, modules: set[str]) -> set[str]:
     """Every module of the package that ``path`` imports, wherever the import statement is."""
     module = _module(path)
     package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
@@ -49,15 +49,21 @@ def _imports(path: Path) -> set[str]:
                 target = node.module or ""
             if not target.startswith("k8snet_convert"):
                 continue
-            found.add(target)
-            # ``from . import engine`` names a module, not a symbol
-            found.update(f"{target}.{a.name}" for a in node.names)
+            # ``from . import engine`` names a module; ``from .model import Workload`` a symbol of one
+            submodules = {f"{target}.{a.name}" for a in node.names} & modules
+            found.update(submodules)
+            if len(submodules) < len(node.names):
+                found.add(target)
     return found
 
 
 def _graph() -> dict[str, set[str]]:
     modules = {_module(p): p for p in PACKAGE.rglob("*.py")}
-    return {name: {m for m in _imports(path) if m in modules and m != name} for name, path in modules.items()}
+    names = set(modules)
+    return {
+        name: {m for m in _imports(path, names) if m in modules and m != name}
+        for name, path in modules.items()
+    }
 
 
 def test_no_dialect_imports_another() -> None:

@@ -38,7 +38,9 @@ def read_inputs(
     Symbolic links met in folders are not followed; they are added to ``skipped``, and folders that
     cannot be listed to ``unreadable``.
     """
-    for display, path in files.discover(inputs, options.exclude, skipped, unreadable):
+    for display, path in files.discover(
+        inputs, options.exclude, skipped, unreadable, options.respect_gitignore
+    ):
         if path is None:
             yield FileResult(display, None, sys.stdin.buffer.read())
             continue

@@ -24,7 +24,6 @@ from ...manifests.yamldoc import get, scalar
 from ...model import Attachment as Element
 from ...model import NadKey, Severity, Workload
 from ...model.names import INTERFACE_HINT, PRIMARY_INTERFACE, dns_label, invalid_interface_reason, short_hash
-from ...namespaces import resolve
 from ..base import NadSite
 from . import DEVICE_CLASS_KIND, PARAMETERS_LIMIT, TEMPLATE_KIND
 from .config import (
@@ -35,6 +34,7 @@ from .config import (
     nesting,
     parameters,
     parameters_size,
+    plugin_chain,
     template_object,
 )
 
@@ -92,7 +92,7 @@ class DraWriter:
         for doc in self.ctx.docs:
             for obj in iter_objects(doc):
                 if obj.kind == TEMPLATE_KIND and id(obj.node) not in leaving:
-                    ns, _ = resolve(obj.namespace, self.ctx.options.namespace, self.ctx.path)
+                    ns, _ = self.ctx.resolve_namespace(obj.namespace)
                     self.existing_templates.add((ns, obj.name))
                 elif obj.kind == DEVICE_CLASS_KIND and id(obj.node) not in leaving:
                     self.existing_classes.add(obj.name)
@@ -391,6 +391,17 @@ class _WorkloadPlan:
                 f"{where}: the claim's parameters are {size} bytes; the API server accepts at most "
                 f"{PARAMETERS_LIMIT}",
                 hint="shrink the CNI config, or keep this network on Multus",
+            )
+        if any(p.get("type") == "bond" and p.get("linksInContainer") is True for p in plugin_chain(config)):
+            # Multus attaches a pod's networks in the annotation's order, so a bond made of links in the
+            # container finds its member interfaces; the DRA driver prepares claims in no order.
+            self.report(
+                "dra-bond-order",
+                Severity.WARNING,
+                f'{where}: a bond of links in the container ("linksInContainer": true) needs its member '
+                "networks attached first, which Multus does in the annotation's order; DRA claims are "
+                "prepared in no order, so the bond may find no links",
+                hint="keep this workload on Multus (or --to native), or build the bond from host links",
             )
         if resource_name and nad not in self.writer.device_warned:
             self.writer.device_warned.add(nad)

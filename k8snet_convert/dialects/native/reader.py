@@ -30,7 +30,6 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ... import namespaces
 from ...context import FileContext
 from ...manifests.objects import K8sObject, PodTemplate, guessed_templates, iter_objects, pod_template
 from ...manifests.yamldoc import get, get_pair, is_true, scalar
@@ -56,12 +55,12 @@ MULTUS_KEYS = ("k8s.v1.cni.cncf.io/networks", "v1.multus-cni.io/default-network"
 
 def quiet_namespace(ctx: FileContext, obj: K8sObject) -> str:
     """The namespace of an object without reporting the fallback (the workload's finding says it)."""
-    return namespaces.resolve(obj.namespace, ctx.options.namespace, ctx.path)[0]
+    return ctx.resolve_namespace(obj.namespace)[0]
 
 
 def podnetwork_namespace(ctx: FileContext, obj: K8sObject) -> str:
     """What a PodNetwork's NAD reference without a namespace means: the namespace its file is applied in."""
-    return namespaces.resolve(None, ctx.options.namespace, ctx.path)[0]
+    return ctx.resolve_namespace(None)[0]
 
 
 @dataclass
@@ -116,7 +115,7 @@ class NativeReader:
     def _podnetwork(self, obj: K8sObject) -> NativePodNetwork:
         pn = read_podnetwork(obj, self.ctx.options.provider, podnetwork_namespace(self.ctx, obj))
         if pn.unnamed_namespace and pn.nad is not None:
-            _, source = namespaces.resolve(None, self.ctx.options.namespace, self.ctx.path)
+            _, source = self.ctx.resolve_namespace(None)
             if source == "default":
                 ref = next(r for r in pn.refs if r.is_nad)
                 self.ctx.report(

@@ -79,6 +79,7 @@ class WorkloadResolution:
             return
         primary, *secondary = wl.entries
         if primary.network == DEFAULT_NETWORK:
+            self._default_named_nad(primary)
             if primary.interface not in (None, PRIMARY_INTERFACE):
                 self.warn(
                     primary,
@@ -112,6 +113,26 @@ class WorkloadResolution:
             )
         self.check_interfaces()
         self.check_gateways()
+
+    def _default_named_nad(self, entry: NetworkEntry) -> None:
+        """``default`` is the cluster's default network; a PodNetwork of that name that serves a NAD is
+        another network, which this pod does not get."""
+        in_file = self.file.podnetwork(DEFAULT_NETWORK)
+        found = (
+            in_file.fact(self.ctx.display)
+            if in_file is not None
+            else self.ctx.inventory.podnetwork(DEFAULT_NETWORK)
+        )
+        if found is not None and found.nad is not None:
+            self.warn(
+                entry,
+                "podnetwork-name-collision",
+                f"the primary entry names 'default', the cluster's default network, but PodNetwork default "
+                f"serves NetworkAttachmentDefinition {found.nad[0]}/{found.nad[1]}: the pod is read as "
+                "having the cluster's default network",
+                hint="rename that PodNetwork; if the pod means the NAD, write it as "
+                "v1.multus-cni.io/default-network by hand",
+            )
 
     # -- one entry -----------------------------------------------------------------------------------
 

@@ -59,6 +59,7 @@ class NativeWorkload:
             anchor_path=self.template.key_path("spec", "networks"),
             host_network=is_true(get(self.template.spec, "hostNetwork")),
             variant=profile.value if profile is not None else None,
+            explicit_empty=bool(self.entries) and not self.networks and self.default_network is None,
         )
 
 
