@@ -33,6 +33,9 @@ class FileContext:
     # Whether a kustomization uses the file as a patch (a patch cannot create objects): asked only when
     # a conversion would create some, since finding out reads the kustomizations above the file.
     patch_test: Callable[[], bool] | None = None
+    # The namespace of the object a patch of this file changes (kustomize applies a patch to an object of
+    # its kustomization's resources, and the patched object keeps that object's namespace).
+    patch_namespace: Callable[[K8sObject], str | None] | None = None
     _is_patch: bool | None = field(default=None, repr=False)
 
     @property
@@ -92,6 +95,10 @@ class FileContext:
         ``{namespace}``): then the guess is a warning, since ``kubectl apply -n prod`` would not move it.
         """
         ns, source = self.resolve_namespace(obj.namespace)
+        if source in ("kustomization", "default") and self.patch_namespace is not None:
+            target = self.patch_namespace(obj)
+            if target:
+                return target
         if source == "default":
             where = {"node": obj.node, "path": obj.path.rstrip(".") or "metadata"}
             if baked:

@@ -43,9 +43,9 @@ def convert_file(
     """One file converted; ``inventory`` holds the run's facts (without one, the file's own)."""
     result = FileResult(display, path, data)
     if is_kustomization(path) and path is not None:
-        from .manifests import kustomize_convert
+        from .integrations import kustomize
 
-        if not kustomize_convert.may_change(path, data, options):
+        if not kustomize.may_change(path, data, options):
             return result
     ctx = load(result, options)
     if ctx is None:
@@ -56,15 +56,16 @@ def convert_file(
     helm.check_values_file(ctx)
     if is_kustomization(path):
         # kustomization.yaml: JSON 6902 patches and the namespace transformer configuration
-        from .manifests import kustomize_convert
+        from .integrations import kustomize
 
-        kustomize_convert.convert(ctx, result)
+        kustomize.convert(ctx, result)
     elif not _json6902_patch(ctx, result):
         from . import engine
-        from .manifests.kustomize import is_patch_file
+        from .integrations.kustomize.reading import is_patch_file, patch_namespace
 
         if path is not None:
             ctx.patch_test = lambda: is_patch_file(path)
+            ctx.patch_namespace = lambda obj: patch_namespace(path, obj.kind, obj.name)
         record_cross_file(result, ctx, engine.convert(ctx).readings)
     new_text = ctx.editor.result() if ctx.editor.edits and not ctx.has_errors else None
     if new_text is not None and options.verify_roundtrip:
@@ -85,9 +86,9 @@ def convert_file(
 
 
 def _json6902_patch(ctx: FileContext, result: FileResult) -> bool:
-    from .manifests import kustomize_convert
+    from .integrations import kustomize
 
-    return kustomize_convert.convert_patch_file(ctx, result)
+    return kustomize.convert_patch_file(ctx, result)
 
 
 def _verify(result: FileResult, new_text: str) -> None:

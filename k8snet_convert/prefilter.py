@@ -22,7 +22,7 @@ Kustomization files (``kustomization.yaml``, ``kustomization.yml``, ``Kustomizat
 are candidates too when they contain ``namespace`` (``results.needs_parsing``): such a kustomization
 needs the namespace transformer configuration if its resources hold NADs or PodNetworks. It is then
 read as plain data, and parsed for editing only when its resources say so
-(``kustomize_convert.may_change``, tested against the full reading in tests/test_kustomize.py).
+(``integrations.kustomize.may_change``, tested against the full reading in tests/test_kustomize.py).
 """
 
 from __future__ import annotations

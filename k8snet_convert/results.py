@@ -104,7 +104,7 @@ def unreadable_folder_findings(folders: list[tuple[str, str]]) -> list[Finding]:
 def needs_parsing(path: Path | str | None, data: bytes, options: Options) -> bool:
     """Whether a file can hold anything for us: the byte pre-filter (with the pod markers of the dialects
     converted from), plus kustomizations that set a namespace (over resources that may hold NADs:
-    ``kustomize_convert.may_change`` looks further)."""
+    ``integrations.kustomize.may_change`` looks further)."""
     if prefilter.may_contain_networking(data, pod_markers(options)):
         return True
     return options.to is Target.NATIVE and is_kustomization(path) and KUSTOMIZATION_NAMESPACE_MARKER in data

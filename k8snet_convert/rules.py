@@ -521,6 +521,29 @@ _RULES: tuple[Rule, ...] = (
         rendered output.""",
     ),
     _rule(
+        "kustomize-unit-blocked",
+        ERR,
+        _CONVERT,
+        "A file of a kustomization is not converted because another file of it cannot be",
+        """A base and the overlays that build on it are converted together or not at all: converting
+        some of their files would render half-migrated objects (the Multus annotation from the base and
+        spec.networks from an overlay's patch). The message names the file that blocked the rest and its
+        finding; fix that one and convert again.""",
+    ),
+    _rule(
+        "kustomize-namespace-template",
+        ERR,
+        _CONVERT,
+        "A name template with {namespace} cannot follow the namespace a kustomization sets",
+        """With a --name-template that contains {namespace}, a PodNetwork's name (and every pod's reference
+        to it) holds the namespace its NAD or pod was converted in. An overlay whose namespace: moves
+        those objects elsewhere would render a PodNetwork named after the old namespace next to NADs in
+        the new one, and two overlays would write one cluster-wide PodNetwork with two meanings. kustomize
+        cannot rename a PodNetwork for its namespace, so the conversion is refused. Use --name-template
+        '{name}' (PodNetwork names must then be unique across namespaces), or give the overlays NADs of
+        their own.""",
+    ),
+    _rule(
         "kustomize-namespace-config",
         INFO,
         _CONVERT,

@@ -135,48 +135,54 @@ _PLAIN: frozenset[str] = frozenset()
 _NAD_FILES: frozenset[str] = frozenset()
 
 
-def _process(entries: list[Entry], options: Options) -> list[Outcome]:
+def _process(entries: list[Entry], options: Options, units: list[str | None] | None = None) -> list[Outcome]:
     """Read, pre-filter and convert files (in a worker, or inline for small runs and stdin).
 
     Kustomizations come last within a batch; whether one needs the namespace configuration depends on
     its resources, which the survey has classified already (results still come back in input order).
+    ``units``: each entry's kustomization unit, when it shares one with other entries of the batch (they
+    are all in it): a unit's files are written together or not at all (``kustomize.units.block``).
     """
     outcomes: list[Outcome] = []
     kustomizations: list[int] = []
-    writes = files.StagedWrites() if options.mode is OutputMode.WRITE else None
     for display, stdin in entries:
         if not stdin and is_kustomization(display):
             kustomizations.append(len(outcomes))
             outcomes.append(None)
             continue
-        outcomes.append(_process_one(display, stdin, options, writes))
+        outcomes.append(_process_one(display, stdin, options))
     if kustomizations:
-        from .manifests.kustomize_convert import known_files
+        from .integrations.kustomize import known_files
 
         with known_files(_PLAIN, _NAD_FILES):
             for index in kustomizations:
                 display, stdin = entries[index]
-                outcomes[index] = _process_one(display, stdin, options, writes)
-    if writes is not None:
+                outcomes[index] = _process_one(display, stdin, options)
+    if units is not None and any(units):
+        from .integrations.kustomize.units import block
+
+        unit_of = {display: unit for (display, _), unit in zip(entries, units, strict=True) if unit}
+        block([o for o in outcomes if isinstance(o, FileResult)], unit_of)
+    if options.mode is OutputMode.WRITE:
+        writes = files.StagedWrites()
+        for outcome in outcomes:
+            if isinstance(outcome, FileResult):
+                _stage(outcome, writes)
         for result, exc in writes.commit(defer_rename_flush=True):  # run() flushes the renames
             assert isinstance(result, FileResult)
             result.findings.append(_write_failed(result.display, exc))
-    return outcomes
+    keep = options.mode in (OutputMode.STDOUT, OutputMode.OUTPUT_DIR)
+    return [o if keep or not isinstance(o, FileResult) or not _says_nothing(o) else None for o in outcomes]
 
 
-def _process_one(
-    display: str, stdin: bool, options: Options, writes: files.StagedWrites | None = None
-) -> Outcome:
+def _process_one(display: str, stdin: bool, options: Options) -> Outcome:
     data = _read_one(display, None if stdin else display)
     if isinstance(data, Finding):
         return data
-    keep = options.mode in (OutputMode.STDOUT, OutputMode.OUTPUT_DIR)
     if needs_parsing(None if stdin else display, data, options):
-        result = _convert(display, None if stdin else Path(display), data, options)
-        if writes is not None:
-            _stage(result, writes)
-        return result if keep or not _says_nothing(result) else None
-    if keep:  # printed or copied output needs every file's bytes
+        return _convert(display, None if stdin else Path(display), data, options)
+    if options.mode in (OutputMode.STDOUT, OutputMode.OUTPUT_DIR):
+        # printed or copied output needs every file's bytes
         return FileResult(display, None if stdin else Path(display), data)
     return None  # nothing to convert, nothing to deliver: on a big tree, most files
 
@@ -193,6 +199,8 @@ class _Survey:
     candidates: list[Entry] = field(default_factory=list)  # files that can hold something to convert
     plain: list[str] = field(default_factory=list)  # absolute paths of files without any marker
     unreadable: list[Finding] = field(default_factory=list)
+    # Each kustomization (absolute path) with the files it reads directly: the units of conversion.
+    kustomizations: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     seen: int = 0
 
     def merge(self, other: _Survey) -> None:
@@ -200,6 +208,7 @@ class _Survey:
         self.candidates += other.candidates
         self.plain += other.plain
         self.unreadable += other.unreadable
+        self.kustomizations += other.kustomizations
         self.seen += other.seen
 
 
@@ -223,6 +232,11 @@ def _survey_batch(entries: list[Entry], options: Options, facts_only: bool = Fal
             scan_bytes(display, path, data, options, survey.inventory)
         if facts_only:
             continue
+        if not stdin and is_kustomization(display):
+            from .integrations.kustomize.units import links
+
+            here = os.path.normpath(os.path.join(cwd, display))
+            survey.kustomizations.append((here, links(here)))
         if stdin or needs_parsing(display, data, options):
             survey.candidates.append((display, stdin))
         else:
@@ -318,6 +332,52 @@ def _batches(
         yield batch, facts_only
 
 
+def _units(survey: _Survey, cwd: str) -> dict[str, str]:
+    """{display: kustomization unit} of the candidate files that share a unit with another one."""
+    if not survey.kustomizations:
+        return {}
+    from .integrations.kustomize.units import units
+
+    absolute = {
+        os.path.normpath(os.path.join(cwd, display)): display
+        for display, stdin in survey.candidates
+        if not stdin
+    }
+    return {absolute[file]: unit for file, unit in units(survey.kustomizations, absolute).items()}
+
+
+def _unit_batches(entries: list[Entry], unit_of: dict[str, str]) -> Iterator[list[int]]:
+    """Batches of entry indices, growing from FIRST_BATCH to BATCH_FILES, in input order except that a
+    kustomization unit's files all join the batch of its first file; stdin alone, in its place."""
+    members: dict[str, list[int]] = {}
+    for index, (display, stdin) in enumerate(entries):
+        unit = None if stdin else unit_of.get(display)
+        if unit is not None:
+            members.setdefault(unit, []).append(index)
+    taken: set[int] = set()
+    batch: list[int] = []
+    size = FIRST_BATCH
+    for index, (display, stdin) in enumerate(entries):
+        if index in taken:
+            continue
+        if stdin:
+            if batch:
+                yield batch
+                batch = []
+            yield [index]
+            continue
+        unit = unit_of.get(display)
+        group = members[unit] if unit is not None else [index]
+        taken.update(group)
+        batch.extend(group)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+            size = min(size * 2, BATCH_FILES)
+    if batch:
+        yield batch
+
+
 def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> RunResult:
     """Convert every input; deliver results in input order whatever --jobs is; gather findings.
 
@@ -353,33 +413,42 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     outcome.files_seen = survey.seen
     outcome.findings.extend(survey.unreadable)
     entries: list[Entry] = every if every is not None else survey.candidates
+    unit_of = _units(survey, cwd)
     many = survey.seen > 1
-    # Batches in input order: their outcomes, or the worker task computing them.
-    pending: deque[list[Outcome] | Future[list[Outcome]]] = deque()
-    in_flight = 0  # files in ``pending``
+    # Batches in dispatch order (indices into ``entries``): their outcomes, or the worker task computing
+    # them. A batch holds whole kustomization units, so it may hold entries further on: outcomes wait in
+    # ``ready`` until every entry before them is delivered (input order, whatever --jobs is).
+    pending: deque[tuple[list[int], list[Outcome] | Future[list[Outcome]]]] = deque()
+    ready: dict[int, Outcome] = {}
+    next_index = 0
+    in_flight = 0  # files dispatched and not yet delivered
     pool: ProcessPoolExecutor | None = None
 
     def deliver_ready(block: bool) -> None:
-        nonlocal in_flight
+        nonlocal in_flight, next_index
         while pending:
-            head_batch = pending[0]
+            indices, head_batch = pending[0]
             if not isinstance(head_batch, list):
                 if not (block or head_batch.done()):
-                    return
+                    break
                 head_batch = head_batch.result()
             pending.popleft()
-            in_flight -= len(head_batch)
-            for item in head_batch:
-                _take(item, options, out, many, inputs, outcome, progress)
+            ready.update(zip(indices, head_batch, strict=True))
             block = False
+        while next_index in ready:
+            _take(ready.pop(next_index), options, out, many, inputs, outcome, progress)
+            next_index += 1
+            in_flight -= 1
 
-    def dispatch(batch: list[Entry]) -> None:
+    def dispatch(batch: list[int]) -> None:
         nonlocal in_flight
         in_flight += len(batch)
-        if pool is None or batch[0][1]:  # stdin is read here, never in a worker
-            pending.append(_process(batch, options))
+        chosen = [entries[i] for i in batch]
+        units = [unit_of.get(e[0]) for e in chosen] if unit_of else None
+        if pool is None or chosen[0][1]:  # stdin is read here, never in a worker
+            pending.append((batch, _process(chosen, options, units)))
         else:
-            pending.append(pool.submit(_process, batch, options))
+            pending.append((batch, pool.submit(_process, chosen, options, units)))
         deliver_ready(block=in_flight > WINDOW_FILES)
 
     try:
@@ -393,10 +462,11 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
                 initializer=_start_worker,
                 initargs=(_INVENTORY, _PLAIN, _NAD_FILES),
             )
-        for batch, _ in _batches(iter(entries), None, False):
+        for batch in _unit_batches(entries, unit_of):
             dispatch(batch)
         while pending:
             deliver_ready(block=True)
+        assert not ready and next_index == len(entries)
         if options.mode is OutputMode.WRITE and outcome.changed:
             files.flush_file_systems(inputs)  # the workers' renames, once for the whole run
     finally:
@@ -481,7 +551,7 @@ def _prepare_fork() -> None:
     import gc
 
     from . import engine, pipeline, scan  # noqa: F401
-    from .manifests import kustomize_convert  # noqa: F401
+    from .integrations import kustomize  # noqa: F401
 
     gc.freeze()  # undone when the run ends (a library caller's later garbage must stay collectable)
 

@@ -23,8 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from k8snet_convert import namespaces, pipeline
-from k8snet_convert.manifests import kustomize, kustomize_convert
-from k8snet_convert.manifests.kustomize_convert import NAMESPACE_CONFIG, SCOPE_TRANSFORMER
+from k8snet_convert.integrations import kustomize as kustomize_convert
+from k8snet_convert.integrations.kustomize import NAMESPACE_CONFIG, SCOPE_TRANSFORMER
+from k8snet_convert.integrations.kustomize import reading as kustomize
 from k8snet_convert.model import Finding, Severity
 from k8snet_convert.options import AttachmentParams, Options, OutputMode, Profile, Target
 from k8snet_convert.results import FileResult

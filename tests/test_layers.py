@@ -13,7 +13,6 @@ PACKAGE = ROOT / "k8snet_convert"
 DIALECTS = ("multus", "native", "dra")
 # Layers the engine and the dialects must not reach: the integrations and everything above them.
 INTEGRATIONS = (
-    "k8snet_convert.manifests.kustomize",
     "k8snet_convert.manifests.helm",
     "k8snet_convert.integrations",
 )

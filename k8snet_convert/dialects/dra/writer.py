@@ -103,6 +103,19 @@ class DraWriter:
                 plans.append((wl, attachments))
         if self.ctx.has_errors:
             return []  # the file stays untouched: no edits to make
+        if plans and self.ctx.is_patch:
+            for wl, _ in plans:
+                self.ctx.report(
+                    "kustomize-patch-unsupported",
+                    Severity.ERROR,
+                    f"{wl.label} is in a kustomize patch: its network claims need ResourceClaimTemplates, "
+                    "which a patch cannot create",
+                    node=wl.anchor,
+                    path=wl.anchor_path,
+                    hint="convert the base's workloads and drop the patch's networks, or convert the "
+                    "rendered output (kubectl kustomize DIR | k8snet-convert convert --to dra -)",
+                )
+            return []
         if not self._name([a for _, atts in plans for a in atts]):
             return []
         emitted: set[tuple[str, str]] = set()

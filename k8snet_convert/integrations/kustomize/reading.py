@@ -22,14 +22,14 @@ from typing import Any
 
 from yaml.nodes import SequenceNode
 
-from .. import files
-from ..errors import ConvertError
-from ..files import lexical
-from ..namespaces import kustomization_files_above, kustomization_in, kustomizations_above
-from . import plain
-from .objects import iter_objects
-from .source import decode
-from .yamldoc import Document, get, parse_documents
+from ... import files
+from ...errors import ConvertError
+from ...files import lexical
+from ...manifests import plain
+from ...manifests.objects import iter_objects
+from ...manifests.source import decode
+from ...manifests.yamldoc import Document, get, parse_documents
+from ...namespaces import kustomization_files_above, kustomization_in, kustomizations_above
 
 JSON6902_OPS = frozenset({"add", "remove", "replace", "move", "copy", "test"})
 
@@ -214,6 +214,19 @@ def _objects_cached(path: Path, _stamp: tuple[int, int]) -> tuple[tuple[str, str
     return tuple(found)
 
 
+def patch_namespace(patch_file: Path, kind: str, name: str) -> str | None:
+    """The namespace of the object that the kustomizations using ``patch_file`` as a patch apply it to
+    (the patch's own object of that kind and name), when they agree and it is known."""
+    resolved = files.lexical_str(patch_file)
+    found: set[str] = set()
+    for kustomization in kustomization_files_above(os.path.dirname(resolved)):
+        if resolved in _patch_paths(kustomization):
+            namespace = target_namespace(Path(kustomization), kind or None, name or None)
+            if namespace:
+                found.add(namespace)
+    return found.pop() if len(found) == 1 else None
+
+
 def target_namespace(kustomization: Path, kind: str | None, name: str | None) -> str | None:
     """The namespace of the objects a patch of ``kustomization`` targets, when they agree and it is known.
 
@@ -234,3 +247,47 @@ def target_namespace(kustomization: Path, kind: str | None, name: str | None) ->
             if (kind is None or obj_kind == kind) and (pattern is None or pattern.fullmatch(obj_name)):
                 found.add(namespace or obj_namespace)
     return found.pop() if len(found) == 1 else None
+
+
+@lru_cache(maxsize=256)
+def _plain_objects_cached(path: str, _stamp: tuple[int, int]) -> tuple[Any, ...]:
+    """Every object of a manifest file as plain data (a List's items, not the List)."""
+    found: list[Any] = []
+    for data in plain.load_all(path):
+        if not isinstance(data, dict):
+            continue
+        items = data.get("items")
+        if str(data.get("kind", "")).endswith("List") and isinstance(items, list):
+            found.extend(i for i in items if isinstance(i, dict))
+        else:
+            found.append(data)
+    return tuple(found)
+
+
+def target_objects(target: PatchTarget) -> list[dict[str, Any]]:
+    """The objects of the target's kustomization (its resources, bases included) that a patch with this
+    ``target:`` selector changes, as plain data read from disk: what the patch is applied to.
+
+    Empty when the target has no kustomization, no kind or name, or matches nothing on disk.
+    """
+    if target.kustomization is None or (target.kind is None and target.name is None):
+        return []
+    try:
+        pattern = re.compile(target.name) if target.name is not None else None
+    except re.error:
+        pattern = re.compile(re.escape(target.name or ""))
+    found: list[dict[str, Any]] = []
+    for file, namespace in _resources(target.kustomization):
+        stamp = _stat_key(file)
+        if stamp is None:
+            continue
+        for obj in _plain_objects_cached(os.fspath(file), stamp):
+            meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+            if target.kind is not None and obj.get("kind") != target.kind:
+                continue
+            if pattern is not None and not pattern.fullmatch(str(meta.get("name") or "")):
+                continue
+            if target.namespace is not None and (namespace or meta.get("namespace")) != target.namespace:
+                continue
+            found.append(obj)
+    return found

@@ -1,0 +1,1 @@
+"""Integrations: the tools a repository is built with (kustomize, Helm), each calling the engine."""
