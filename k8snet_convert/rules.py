@@ -1007,9 +1007,9 @@ _RULES: tuple[Rule, ...] = (
         _CONVERT,
         "--devices: how many devices a container or pod asks for cannot be told or claimed",
         """The amount is not a whole number (a template expression, a quantity with a unit), requests and
-        limits differ, it is more than the 32 devices one claim can hold, the pod's NAD is defined with
-        different resourceNames in two files, or a container already requests the resource next to the
-        claim that would give it back. It is left as it is.""",
+        limits differ, it is more than the 32 devices one claim can hold, the pod's networks annotation
+        does not parse, its NAD is defined with different resourceNames in two files, or a container
+        already requests the resource next to the claim that would give it back. It is left as it is.""",
     ),
     _rule(
         "devices-nad-unknown",

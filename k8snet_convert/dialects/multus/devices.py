@@ -98,6 +98,7 @@ class Site:
     obj: K8sObject
     template: PodTemplate
     workload: Workload | None
+    annotation: Node | None = None  # the networks annotation when it does not parse (no workload)
 
     @property
     def label(self) -> str:
@@ -130,12 +131,15 @@ class FileDevices:
         self.named = self.ctx.inventory.device_pools()
         self.objects = [obj for doc in self.ctx.docs for obj in iter_objects(doc)]
         multus = _multus_workloads(self.ctx, self.readings)
+        detected = self.readings["multus"].templates if "multus" in self.readings else {}
         self.sites = []
         self.templates = {}
         for obj in self.objects:
             template = pod_template(obj)
             if template is not None:
-                self.sites.append(Site(obj, template, multus.get(id(template.node))))
+                workload = multus.get(id(template.node))
+                annotation = detected.get(id(template.node)) if workload is None else None
+                self.sites.append(Site(obj, template, workload, annotation[1] if annotation else None))
             fact = device_objects.template_fact(obj, self.namespace(obj), self.ctx.display)
             if fact is not None:
                 self.templates.setdefault((fact.namespace, fact.name), (obj, fact))
@@ -332,6 +336,16 @@ class FileDevices:
         resource no container requests, on the first container (reference/native.md §3.4)."""
         wl = site.workload
         first = next((c for c in containers(site.template) if c.first), None)
+        if wl is None and site.annotation is not None and first is not None:
+            self.report(
+                "devices-count-unknown",
+                Severity.WARNING,
+                f"{site.label}: its networks annotation does not parse, so the devices the "
+                "network-resources-injector would add for them cannot be told; no claim is added for them",
+                site.annotation,
+                site.template.key_path("metadata", "annotations"),
+            )
+            return []
         if wl is None or first is None:
             return []
         counts: dict[str, int] = {}
