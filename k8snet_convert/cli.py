@@ -44,6 +44,7 @@ from .options import (
     DEFAULT_PROVIDER,
     AnnotationStyle,
     AttachmentParams,
+    Devices,
     DraApiVersion,
     Profile,
     Target,
@@ -155,7 +156,9 @@ def convert(
     device_class: Annotated[
         str | None,
         typer.Option(
-            metavar="NAME", help="--to dra: the DeviceClass of the claims.", show_default=DEFAULT_DEVICE_CLASS
+            metavar="NAME",
+            help="The DeviceClass of the claims (--devices dra: sriovnetwork.k8snetworkplumbingwg.io).",
+            show_default=f"{DEFAULT_DEVICE_CLASS} for --to dra",
         ),
     ] = None,
     emit_device_class: Annotated[
@@ -166,6 +169,16 @@ def convert(
     ] = None,
     drop_nads: Annotated[
         bool | None, typer.Option("--drop-nads", help="--to dra: remove NADs once embedded.")
+    ] = None,
+    devices: Annotated[
+        Devices | None,
+        typer.Option(
+            help="Where the devices of the NADs' resourceName come from; the networks stay Multus "
+            "(implies --to multus): dra = ResourceClaimTemplates of the SR-IOV DRA driver, dra-extended = "
+            "a DeviceClass per resource (pods unchanged), device-plugin = back to extended-resource "
+            "requests.",
+            show_default="keep",
+        ),
     ] = None,
     verbose: Verbose = False,
 ) -> int:
@@ -215,6 +228,7 @@ def convert(
             "emit_device_class": emit_device_class,
             "dra_api_version": dra_api_version,
             "drop_nads": drop_nads,
+            "devices": devices,
         },
     )
 

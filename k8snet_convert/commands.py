@@ -22,11 +22,13 @@ from .findings import Finding, Severity
 from .options import (
     AnnotationStyle,
     AttachmentParams,
+    Devices,
     DraApiVersion,
     Options,
     OutputMode,
     Profile,
     Target,
+    check_devices_target,
 )
 
 # Stable exit codes (SPEC §7); run.py defines the same names for the core.
@@ -52,6 +54,7 @@ _CHOICES: dict[str, type[StrEnum]] = {
     "attachment_params": AttachmentParams,
     "annotation_style": AnnotationStyle,
     "dra_api_version": DraApiVersion,
+    "devices": Devices,
 }
 
 
@@ -88,6 +91,13 @@ def build_options(inputs: list[str], flags: dict[str, Any], notes: list[Finding]
     for name, enum in _CHOICES.items():
         if name in merged:
             merged[name] = _choice(name, merged[name], enum, given.get(name))
+    if merged.get("devices", Devices.KEEP) is not Devices.KEEP:
+        merged.setdefault("to", Target.MULTUS)  # the networks stay Multus: --to multus is implied
+        try:
+            check_devices_target(merged["devices"], merged["to"])
+        except ValueError as exc:
+            sources = {given.get("to"), given.get("devices")} - {None}
+            raise UsageError(f"{sources.pop()}: {exc}" if sources else str(exc)) from None
     for name in ("jobs", "max_file_size"):
         if merged.get(name) is not None and merged[name] < 1:
             where = f"{given[name]}: " if given.get(name) else ""
@@ -225,6 +235,7 @@ def check_options(
             # Multus-era networking only (and the KEP revision the configuration asks for): DRA is where
             # networking went after the KEP, never something a pre-commit hook should undo.
             "sources": ("multus", "native"),
+            "devices": Devices.KEEP,  # moving devices is a migration of its own, never a check's
         },
         notes,
     )

@@ -32,6 +32,7 @@ _STRINGS = {
     "report-format",
     "device-class",
     "dra-api-version",
+    "devices",
 }
 _BOOLS = {
     "implicit-interfaces",
