@@ -16,6 +16,7 @@ from yaml.nodes import MappingNode, Node
 
 from ...context import FileContext
 from ...manifests import render
+from ...manifests import resources as container_resources
 from ...manifests.objects import iter_objects
 from ...manifests.plan import EditPlan
 from ...manifests.yamldoc import get
@@ -517,6 +518,25 @@ class _WorkloadConversion:
             resource = nad.resource_name if nad is not None else None
             if resource:
                 counts[resource] = counts.get(resource, 0) + 1
+        if not counts:
+            return
+        # Extended resources are not overcommitted: a limit alone is the request, and a second
+        # container's request of the same pool is one more device. The injector's count is the pod's,
+        # so a resource some container already asks for is left to it (SPEC §6).
+        asked = {
+            resource: container.name
+            for container in container_resources.containers(self.wl.template)
+            for which in container_resources.SECTIONS
+            for resource in container.amounts(which)
+        }
+        for resource in sorted(set(counts) & set(asked)):
+            del counts[resource]
+            self.finding(
+                "resources-injected",
+                Severity.INFO,
+                f"device requests for {resource} are not written: container {asked[resource]} already "
+                "requests (or limits) it, and one more would ask for another device",
+            )
         if not counts:
             return
         containers = get(self.wl.template.spec, "containers")
