@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from yaml.nodes import ScalarNode
+from yaml.nodes import ScalarNode, SequenceNode
 
 from .context import FileContext
 from .dialects.dra import CLAIM_KIND, CLAIM_KINDS, TEMPLATE_KIND
@@ -35,8 +35,8 @@ from .dialects.native.profiles import ATTACHMENT_KIND, PARAMS_ANNOTATION, PODNET
 from .escape import visible
 from .findings import Finding, Severity
 from .lint.source import load, read_inputs
-from .manifests.objects import K8sObject, PodTemplate, iter_objects, pod_template
-from .manifests.yamldoc import get_pair, get_path
+from .manifests.objects import KUBEVIRT_NETWORK_PATHS, K8sObject, PodTemplate, iter_objects, pod_template
+from .manifests.yamldoc import get, get_pair, get_path, is_true, scalar
 from .model import Network, Workload
 from .model.names import DEFAULT_NETWORK, PRIMARY_INTERFACE
 from .options import Options
@@ -92,10 +92,18 @@ class _Workload:
     dra: dra_reader.DraWorkload | None = None  # a pod with spec.resourceClaims (of any driver)
 
 
+@dataclass
+class _VirtualMachine:
+    """A KubeVirt VM (or VMI, replica set, pool): its networks name NADs through ``multus.networkName``."""
+
+    ctx: FileContext
+    obj: K8sObject
+
+
 def explain_paths(inputs: list[str], options: Options) -> Explanation:
     outcome = Explanation()
     inventory = Inventory()
-    workloads: list[_Workload] = []
+    workloads: list[_Workload | _VirtualMachine] = []
     for result in read_inputs(inputs, options):
         outcome.files_seen += 1
         ctx = load(result, options) if not result.findings else None
@@ -107,6 +115,13 @@ def explain_paths(inputs: list[str], options: Options) -> Explanation:
         if ctx is not None:
             workloads += _collect(ctx, inventory)
     for wl in workloads:
+        if isinstance(wl, _VirtualMachine):
+            vm = _vm_tree(wl, inventory)
+            if vm is None:
+                outcome.without_networks += 1
+            else:
+                outcome.trees.append(vm)
+            continue
         if wl.multus is None and wl.native is None and not wl.failed and not _dra_networks(wl, inventory):
             outcome.without_networks += 1
             continue
@@ -114,7 +129,7 @@ def explain_paths(inputs: list[str], options: Options) -> Explanation:
     return outcome
 
 
-def _collect(ctx: FileContext, inventory: Inventory) -> list[_Workload]:
+def _collect(ctx: FileContext, inventory: Inventory) -> list[_Workload | _VirtualMachine]:
     multus = multus_reader.read_file(ctx)
     for nad in multus.nads:
         inventory.nads[nad.key] = nad.network
@@ -123,9 +138,12 @@ def _collect(ctx: FileContext, inventory: Inventory) -> list[_Workload]:
     for source in dra.sources:
         inventory.claims[(source.namespace, source.kind, source.name)] = source
     dra_by_node = {id(wl.obj.node): wl for wl in dra.workloads}
-    found: list[_Workload] = []
+    found: list[_Workload | _VirtualMachine] = []
     for doc in ctx.docs:
         for obj in iter_objects(doc):
+            if obj.is_kubevirt:
+                found.append(_VirtualMachine(ctx, obj))
+                continue
             namespace = ctx.resolve_namespace(obj.namespace)[0]
             if dra_reader.is_dra(obj) and obj.kind in CLAIM_KINDS:
                 inventory.claim_objects.add((namespace, obj.kind, obj.name))
@@ -200,6 +218,54 @@ def _workload_tree(wl: _Workload, inventory: Inventory) -> TreeNode:
         assert wl.dra is not None
         # eth0 is drawn once: by the Multus or native part when there is one.
         _dra_interfaces(root, wl.dra, inventory, primary=wl.multus is None and wl.native is None)
+    return root
+
+
+def _vm_tree(vm: _VirtualMachine, inventory: Inventory) -> TreeNode | None:
+    """A VM's interfaces (``domain.devices.interfaces``, by name) and the networks behind them: the pod
+    network, or a NAD through ``multus.networkName``. None when it has no network but the pod's."""
+    obj = vm.obj
+    path = KUBEVIRT_NETWORK_PATHS[obj.kind]
+    networks = get_path(obj.node, *path)
+    items = networks.value if isinstance(networks, SequenceNode) else []
+    spec = get_path(obj.node, *path[:-1])
+    devices = get_path(spec, "domain", "devices", "interfaces")
+    bindings: dict[str, str] = {}
+    for device in devices.value if isinstance(devices, SequenceNode) else []:
+        name = scalar(get(device, "name"))
+        binding = next(
+            (str(k.value) for k, _ in getattr(device, "value", []) if str(k.value) not in ("name", "model")),
+            None,
+        )
+        if name and binding:
+            bindings[name] = binding
+    namespace = vm.ctx.resolve_namespace(obj.namespace)[0]
+    line = obj.node.start_mark.line + 1
+    root = TreeNode(
+        f"{obj.kind} {namespace}/{obj.name or '(unnamed)'} ({vm.ctx.display}:{line}, kubevirt)",
+        "workload",
+        key=("workload", vm.ctx.display, str(line)),
+    )
+    secondary = False
+    for item in items:
+        name = scalar(get(item, "name")) or "(unnamed)"
+        node = root.add(TreeNode(name, "interface"))
+        if name in bindings:
+            node.marks.append(f"{bindings[name]} binding")
+        nad = scalar(get_path(item, "multus", "networkName"))
+        if nad:
+            secondary = True
+            nad_namespace, _, nad_name = nad.rpartition("/")
+            if is_true(get_path(item, "multus", "default")):
+                node.marks.append("the VM's default network")
+            node.add(_nad_node(nad_namespace or namespace, nad_name, inventory))
+        elif get(item, "pod") is not None:
+            node.add(TreeNode("the cluster's default network", "podnetwork", key=("default-network",)))
+        else:
+            node.add(TreeNode("a network KubeVirt provides by other means", "note"))
+    if not secondary:
+        return None
+    root.add(TreeNode("KubeVirt has no native multi-network form yet: its NADs stay", "note"))
     return root
 
 

@@ -371,3 +371,51 @@ def test_the_corpus_explains_without_crashing(corpus: Path) -> None:
     assert len(result.trees) > 20
     assert render_text(result.trees).count("\n") > 100
     assert render(result.trees).startswith("flowchart LR\n")
+
+
+KUBEVIRT_VM = """\
+apiVersion: kubevirt.io/v1
+kind: VirtualMachine
+metadata:
+  name: fedora
+  namespace: lab
+spec:
+  template:
+    spec:
+      domain:
+        devices:
+          interfaces:
+          - name: default
+            masquerade: {}
+          - name: data
+            bridge: {}
+      networks:
+      - name: default
+        pod: {}
+      - name: data
+        multus:
+          networkName: lab/data
+"""
+
+
+def test_a_kubevirt_vm_shows_its_interfaces_and_nads(tmp_path: Path) -> None:
+    """A VM attaches to NADs through multus.networkName: it is a workload with networks, not "0"."""
+    outcome = explain_paths([str(_write(tmp_path, {"nads.yaml": NADS, "vm.yaml": KUBEVIRT_VM}))], Options())
+    assert outcome.without_networks == 0
+    text = render_text(outcome.trees)
+    assert text.startswith(f"VirtualMachine lab/fedora ({tmp_path / 'vm.yaml'}:1, kubevirt)\n")
+    assert "├── default  [masquerade binding]\n│   └── the cluster's default network\n" in text
+    assert "├── data  [bridge binding]\n│   └── NAD lab/data\n│       └── CNI chain macvlan" in text
+    assert text.rstrip().endswith("KubeVirt has no native multi-network form yet: its NADs stay")
+
+
+def test_a_kubevirt_vm_on_the_pod_network_alone_has_no_networks(tmp_path: Path) -> None:
+    vm = KUBEVIRT_VM.split("      - name: data\n        multus:")[0]
+    outcome = explain_paths([str(_write(tmp_path, {"vm.yaml": vm}))], Options())
+    assert outcome.trees == [] and outcome.without_networks == 1
+
+
+def _write(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return folder
