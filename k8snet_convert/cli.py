@@ -114,6 +114,15 @@ def convert(
     drop_nads: Annotated[
         bool | None, typer.Option("--drop-nads", help="--to dra: remove NADs once embedded.")
     ] = None,
+    values_files: Annotated[
+        list[str] | None, typer.Option(help="Glob of more Helm values files (repeatable).")
+    ] = None,
+    verify_helm: Annotated[
+        bool | None,
+        typer.Option(
+            "--verify-helm", help="Prove converted chart templates with Helm's engine (extra: helm)."
+        ),
+    ] = None,
 ) -> int:
     """Convert manifests (default: Multus -> native) and print them, or write/diff/check them."""
     return run_convert(
@@ -146,6 +155,8 @@ def convert(
             "emit_device_class": emit_device_class,
             "dra_api_version": dra_api_version,
             "drop_nads": drop_nads,
+            "values_files": tuple(values_files or ()),
+            "verify_helm": verify_helm,
         },
     )
 

@@ -51,8 +51,9 @@ def build_options(inputs: list[str], flags: dict[str, Any]) -> Options:
     for key, value in flags.items():
         if value is not None and value != ():
             merged[key] = value
-    if "exclude" in merged:
-        merged["exclude"] = tuple(merged["exclude"])
+    for key in ("exclude", "values_files"):
+        if key in merged:
+            merged[key] = tuple(merged[key])
     if "inventory" in settings and found is not None:
         # Paths of the configuration are relative to its own folder, wherever the run starts.
         merged["inventory"] = tuple(str(found.parent / path) for path in settings["inventory"])
@@ -78,6 +79,10 @@ def build_options(inputs: list[str], flags: dict[str, Any]) -> Options:
     problem = check_template(options.name_template)
     if problem:
         raise UsageError(problem)
+    if options.verify_helm:  # before any work: the proof needs Helm's engine (the helm extra)
+        from .integrations.helm.verify import require
+
+        require()
     return options
 
 

@@ -36,9 +36,10 @@ _BOOLS = {
     "quiet",
     "emit-device-class",
     "drop-nads",
+    "verify-helm",
 }
 _INTS = {"jobs", "max-file-size"}
-_LISTS = {"exclude", "inventory"}
+_LISTS = {"exclude", "inventory", "values-files"}
 KNOWN = _STRINGS | _BOOLS | _INTS | _LISTS
 
 

@@ -25,6 +25,7 @@ CONVERT_SWITCHES = {
     "--verify-roundtrip": "verify_roundtrip",
     "--emit-device-class": "emit_device_class",
     "--drop-nads": "drop_nads",
+    "--verify-helm": "verify_helm",
 }
 _MODES = ("check", "write", "diff")
 

@@ -15,6 +15,17 @@ from .errors import UsageError
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 EXTENSIONLESS = ("Kustomization",)  # kustomize's third file name
+# Templates that may hold Multus-era networking without being manifests: Helm helpers and YAML Jinja
+# templates are read to be reported (integrations/helm), never converted.
+TEMPLATE_SUFFIXES = (
+    ".tpl",
+    ".yaml.j2",
+    ".yml.j2",
+    ".yaml.jinja2",
+    ".yml.jinja2",
+    ".yaml.jinja",
+    ".yml.jinja",
+)
 
 
 def lexical(path: Path) -> Path:
@@ -112,7 +123,11 @@ def _walk(
                     continue
                 folders.append(display + "/")
                 continue
-            wanted = name in EXTENSIONLESS or os.path.splitext(name)[1].lower() in EXTENSIONS
+            wanted = (
+                name in EXTENSIONLESS
+                or os.path.splitext(name)[1].lower() in EXTENSIONS
+                or name.lower().endswith(TEMPLATE_SUFFIXES)
+            )
             if not wanted or (exclude and _excluded(Path(display), exclude)):
                 continue
             if is_link:

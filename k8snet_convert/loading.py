@@ -8,7 +8,7 @@ from __future__ import annotations
 from . import prefilter
 from .context import FileContext
 from .errors import ConvertError
-from .manifests import helm
+from .integrations import helm
 from .manifests.edit import Editor
 from .manifests.render import detect_style
 from .manifests.source import SourceText, decode
@@ -36,13 +36,13 @@ def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> 
                 )
             )
         return None
-    templated = helm.template_reason(result.path)
-    if templated:
-        if prefilter.may_contain_networking(result.original):
-            result.findings.append(helm.templated_finding(result.display, templated))
-        return None
     if prefilter_bytes and not needs_parsing(result.path, result.original, options):
         return None
+    kind = helm.template_kind(result.path)
+    if kind is not None:  # a chart's template: its actions masked (or a helper, reported)
+        from .integrations.helm import chart
+
+        return chart.load_chart_file(result, options, kind)
     try:
         source: SourceText = decode(result.original)
     except ConvertError as exc:
@@ -51,21 +51,12 @@ def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> 
     try:
         docs: list[Document] = parse_documents(source.text)
     except YamlSyntaxError as exc:
-        if "{{" in source.text:
-            result.findings.append(helm.templated_finding(result.display, "it contains {{ and is not YAML"))
+        if helm.template_syntax(source.text) and helm.other_template(result, source.text, None, options):
             return None
         result.findings.append(error_finding(result, exc))
         return None
-    for doc in docs if "{{" in source.text else ():  # no "{{" in the text, none in a scalar
-        node = helm.plain_template_scalar(doc.root)
-        if node is not None:
-            result.findings.append(
-                helm.templated_finding(
-                    result.display,
-                    f"line {node.start_mark.line + 1} holds template syntax {{{{ ... }}}} outside quotes",
-                )
-            )
-            return None
+    if helm.template_syntax(source.text) and helm.other_template(result, source.text, docs, options):
+        return None  # Jinja, envsubst, kube-burner...: named, untouched
     is_json = result.path is not None and result.path.suffix.lower() == ".json"
     style = detect_style([d.root for d in docs], is_json)
     ctx = FileContext(
@@ -86,4 +77,5 @@ def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> 
                 node=key,
                 hint="remove one of them",
             )
+    ctx.docs.extend(helm.raw_object_documents(docs, source.text, result.path, options))  # extraDeploy...
     return ctx

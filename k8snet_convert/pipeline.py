@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .context import FileContext
+from .integrations import helm
 from .loading import load
-from .manifests import helm
 from .manifests.yamldoc import YamlSyntaxError, parse_documents
 from .model import Finding, Inventory, Severity
 from .options import Options, OutputMode
@@ -41,6 +41,10 @@ def convert_file(
 ) -> FileResult:
     """One file converted; ``inventory`` holds the run's facts (without one, the file's own)."""
     result = FileResult(display, path, data)
+    if helm.template_kind(path) is not None:  # a chart's template: converted with its actions masked
+        from .integrations.helm.chart import convert_template
+
+        return convert_template(result, options, inventory)
     if is_kustomization(path) and path is not None:
         from .manifests import kustomize_convert
 
@@ -52,7 +56,7 @@ def convert_file(
     from .scan import file_inventory
 
     ctx.inventory = inventory if inventory is not None else file_inventory(ctx)
-    helm.check_values_file(ctx)
+    helm.check_values(ctx)
     if is_kustomization(path):
         # kustomization.yaml: JSON 6902 patches and the namespace transformer configuration
         from .manifests import kustomize_convert

@@ -16,6 +16,7 @@ from .errors import UsageError
 from .findings import Finding, Severity
 from .options import Options, OutputMode
 from .results import (
+    MIGRATION_LEFT,
     FileResult,
     cross_file_findings,
     is_kustomization,
@@ -49,7 +50,9 @@ class RunResult:
 
     def exit_code(self, options: Options) -> int:
         code = EXIT_OK
-        if options.mode is OutputMode.CHECK and self.changed:
+        if options.mode is OutputMode.CHECK and (
+            self.changed or any(f.rule in MIGRATION_LEFT for f in self.findings)
+        ):
             code = EXIT_WORK
         errors = [f for f in self.findings if f.severity is Severity.ERROR]
         if options.strict:

@@ -13,6 +13,7 @@ from . import namespaces, prefilter
 from .context import FileContext
 from .dialects.registry import DIALECTS
 from .errors import ConvertError
+from .integrations import helm
 from .manifests.objects import iter_objects
 from .manifests.source import decode
 from .manifests.yamldoc import Document, parse_documents
@@ -36,11 +37,19 @@ def scan_bytes(display: str, path: Path | None, data: bytes, options: Options, i
     """Add one file's objects; a file that cannot be read is its conversion's business, not the scan's."""
     if len(data) > options.max_file_size or not prefilter.may_hold_facts(data):
         return
+    if helm.template_kind(path) == "template":  # a chart's template: read with its actions masked
+        from .integrations.helm.chart import scan_template
+
+        scan_template(display, path, data, options, inventory)
+        return
     try:
-        docs = parse_documents(decode(data).text)
+        text = decode(data).text
+        docs = parse_documents(text)
     except (ConvertError, RecursionError):
         return
-    scan_documents(docs, display, path, options, inventory)
+    scan_documents(
+        docs + helm.raw_object_documents(docs, text, path, options), display, path, options, inventory
+    )
 
 
 def file_inventory(ctx: FileContext) -> Inventory:

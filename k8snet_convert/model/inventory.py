@@ -52,6 +52,9 @@ class Inventory:
     claims: dict[tuple[str, str, str], ClaimFact] = field(default_factory=dict)
     # Absolute folder -> the namespace a Flux Kustomization deploys it into (spec.targetNamespace).
     target_namespaces: dict[str, str] = field(default_factory=dict)
+    # Helm charts: the placeholder of each chart-wide template action (``.Values…`` said from the root)
+    # -> the action, so a conversion may copy a NAD's actions from one template into another.
+    template_actions: dict[str, str] = field(default_factory=dict)
 
     # -- building ------------------------------------------------------------------------------------
 
@@ -78,6 +81,7 @@ class Inventory:
         for claim in other.claims.values():
             self.add_claim(claim)
         self.target_namespaces.update(other.target_namespaces)
+        self.template_actions.update(other.template_actions)
 
     # -- questions -----------------------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Integrations on top of the engine (ARCHITECTURE.md): they call the engine; it never imports them."""

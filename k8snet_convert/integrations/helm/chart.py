@@ -1,0 +1,347 @@
+"""Chart templates converted in place: mask the actions, convert through the engine, put the actions back.
+
+A chart is a folder with a ``Chart.yaml``; every file under its ``templates/`` is a template, whether or
+not it holds ``{{``. YAML templates are masked (``mask.py``), read for what the engine cannot convert in
+place (``footprints.py``), converted by the engine in a context of their own (the release's namespace
+stands for the namespace of every object that names none, as Helm installs it), and written back with
+their actions (``restore.py``). Helpers (``_*.tpl``) and other files that are not YAML are never
+converted: they are reported when they hold Multus-era networking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ...context import FileContext
+from ...errors import ConvertError
+from ...findings import Finding, Severity
+from ...manifests.edit import Editor
+from ...manifests.render import detect_style
+from ...manifests.source import SourceText, decode
+from ...manifests.yamldoc import Document, YamlSyntaxError, line_col, parse_documents
+from ...options import Options
+from ...results import FileResult, error_finding
+from . import footprints, paths
+from .mask import Masked, TemplateSyntaxError, mask, repair
+from .paths import chart_root, holds_multus, template_kind
+
+if TYPE_CHECKING:
+    from ...model import Inventory
+
+# A template that does not parse even with its actions masked: at most this many lines of actions are
+# said another way before giving up (each try is one more parse).
+MAX_REPAIRS = 16
+
+
+# -- the context a template is converted in ---------------------------------------------------------------
+
+
+@dataclass
+class TemplateContext(FileContext):
+    """A chart template's masked text as a file of its own: findings point into the template as written,
+    with its actions in the messages instead of placeholders."""
+
+    masked: Masked | None = None
+    chart: Path | None = None
+    analysis: footprints.Analysis = field(default_factory=footprints.Analysis)
+
+    def report(
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        node: Node | None = None,
+        path: str = "",
+        hint: str = "",
+        line: int = 0,
+        column: int = 0,
+    ) -> None:
+        masked = self.masked
+        if masked is None:
+            super().report(rule, severity, message, node, path, hint, line, column)
+            return
+        if node is not None and not line:
+            line, column = line_col(node)
+        if rule == "invalid-cni-json" and self.analysis.templated_config(line):
+            rule, severity = "helm-templated-config", Severity.INFO
+            message = (
+                message.split(": invalid CNI JSON")[0]
+                + ": the CNI config is built by template actions, so it is not checked here"
+            )
+            hint = "check the rendered NAD (helm template) with k8snet-convert lint"
+        if line:
+            line, column = masked.original_line_col(line, column)
+        super().report(
+            rule,
+            severity,
+            masked.readable(message),
+            None,
+            masked.readable(path),
+            masked.readable(hint),
+            line,
+            column,
+        )
+
+
+def chart_options(options: Options, masked: Masked) -> Options:
+    """Helm installs every object that names no namespace into the release's namespace."""
+    return replace(options, namespace=masked.release_namespace)
+
+
+def masked_documents(masked: Masked) -> list[Document]:
+    """Parse the masked text, saying lines of actions another way where it does not parse."""
+    for _ in range(MAX_REPAIRS):
+        try:
+            return parse_documents(masked.text)
+        except YamlSyntaxError as exc:
+            if exc.rule != "invalid-yaml" or not repair(masked, exc.line):
+                raise
+    return parse_documents(masked.text)
+
+
+def read_template(text: str) -> tuple[Masked, list[Document]]:
+    """Mask and parse one template. Raises TemplateSyntaxError or YamlSyntaxError (in the template's own
+    lines)."""
+    masked = mask(text)
+    try:
+        docs = masked_documents(masked)
+    except YamlSyntaxError as exc:
+        line, column = masked.original_line_col(exc.line, exc.column)
+        raise YamlSyntaxError(exc.message, line, column, exc.rule) from None
+    return masked, docs
+
+
+def load_chart_file(result: FileResult, options: Options, kind: str) -> TemplateContext | None:
+    """A file of a chart's templates/: a YAML template ready for the engine, or a helper (reported when
+    it holds Multus-era networking, never converted)."""
+    if kind == "helper":
+        helper_findings(result)
+        return None
+    return load_template(result, options)
+
+
+def load_template(result: FileResult, options: Options) -> TemplateContext | None:
+    """A chart template ready for the engine, or None when it cannot be (findings say why)."""
+    try:
+        source = decode(result.original)
+    except ConvertError as exc:
+        result.findings.append(error_finding(result, exc))
+        return None
+    text = source.text
+    if "{{" not in text:
+        masked = mask(text)  # no action: a template all the same (its namespace is the release's)
+        docs: list[Document] | None = None
+    else:
+        try:
+            masked, docs = read_template(text)
+        except (TemplateSyntaxError, YamlSyntaxError) as exc:
+            _unreadable(result, text, exc)
+            return None
+    if docs is None:
+        try:
+            docs = parse_documents(masked.text)
+        except YamlSyntaxError as exc:
+            result.findings.append(error_finding(result, exc))
+            return None
+    scoped = chart_options(options, masked)
+    analysis = footprints.analyse(masked, docs, scoped)
+    if analysis.changed_mask:
+        docs = masked_documents(masked)
+        analysis = footprints.analyse(masked, docs, scoped, first=analysis)
+    is_json = result.path is not None and result.path.suffix.lower() == ".json"
+    style = detect_style([d.root for d in docs], is_json)
+    masked_source = SourceText(
+        text=masked.text, encoding=source.encoding, bom=source.bom, newline=source.newline
+    )
+    ctx = TemplateContext(
+        display=result.display,
+        path=result.path,
+        source=masked_source,
+        docs=docs,
+        options=scoped,
+        editor=Editor(masked.text, source.newline, style),
+        is_json=is_json,
+        masked=masked,
+        chart=chart_root(result.path) if result.path is not None else None,
+        analysis=analysis,
+    )
+    for key in _duplicate_keys(masked, docs):
+        ctx.report(
+            "duplicate-key",
+            Severity.ERROR,
+            f"key {key.value!r} appears twice in one mapping (the API server rejects or collapses it)",
+            node=key,
+            hint="remove one of them",
+        )
+    analysis.report(ctx)
+    return ctx
+
+
+def _duplicate_keys(masked: Masked, docs: list[Document]) -> Iterator[ScalarNode]:
+    """Keys that occur twice in one mapping of the rendered template: two spellings of a key in the
+    branches of an ``if``/``else`` (an ``else`` between them) are alternatives, not duplicates."""
+    elses = [a.start for a in masked.actions if a.keyword == "else"]
+    stack: list[Node] = [d.root for d in docs]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, MappingNode):
+            seen: dict[str, ScalarNode] = {}
+            for key, value in node.value:
+                stack.append(value)
+                if not isinstance(key, ScalarNode):
+                    continue
+                first = seen.get(str(key.value))
+                seen[str(key.value)] = key
+                if first is None:
+                    continue
+                start = masked.to_original(int(first.start_mark.index)) or 0
+                end = masked.to_original(int(key.start_mark.index)) or 0
+                if not any(start < at < end for at in elses):
+                    yield key
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+
+
+def _unreadable(result: FileResult, text: str, exc: ConvertError) -> None:
+    """A template that cannot be read even with its actions masked: said when it holds Multus-era
+    networking (check must not pass it), silent otherwise."""
+    if holds_multus(text) < 0:
+        return
+    line = getattr(exc, "line", 0)
+    column = getattr(exc, "column", 0)
+    result.findings.append(
+        Finding(
+            rule="helm-template-unparsed",
+            severity=Severity.WARNING,
+            message=f"a chart template that holds Multus-era networking cannot be read with its actions "
+            f"masked ({exc.message}); it is left untouched",
+            file=result.display,
+            line=line,
+            column=column,
+            hint="convert it by hand, then check the rendered chart (helm template) with "
+            "k8snet-convert check",
+        )
+    )
+
+
+def helper_findings(result: FileResult) -> None:
+    """A helper (``_helpers.tpl``, NOTES.txt…) is never converted: reported when it holds Multus-era
+    networking, at the first line that does."""
+    try:
+        text = decode(result.original).text
+    except ConvertError:
+        return
+    index = holds_multus(text)
+    if index < 0:
+        return
+    line, column = paths.line_start(text, index)
+    result.findings.append(
+        Finding(
+            rule="helm-helper-networks",
+            severity=Severity.WARNING,
+            message="a chart helper (not a YAML template) holds Multus-era networking; helpers are "
+            "not converted",
+            file=result.display,
+            line=line,
+            column=column,
+            hint="move the networks into the YAML templates that include it (or convert the helper by "
+            "hand), then check the rendered chart with k8snet-convert check",
+        )
+    )
+
+
+# -- the survey's inventory ---------------------------------------------------------------------------------
+
+
+def scan_template(
+    display: str, path: Path | None, data: bytes, options: Options, inventory: Inventory
+) -> None:
+    """A template's NADs, PodNetworks and claims, with its actions masked (names then say the actions'
+    tokens, the same in every template of the chart)."""
+    from ...scan import scan_documents
+
+    try:
+        masked, docs = read_template(decode(data).text)
+    except (ConvertError, RecursionError):
+        return
+    scan_documents(docs, display, path, chart_options(options, masked), inventory)
+    inventory.template_actions.update(masked.chart_wide())
+
+
+# -- one template, converted --------------------------------------------------------------------------------
+
+
+def convert_template(result: FileResult, options: Options, inventory: Inventory | None) -> FileResult:
+    """One chart template through the engine; its actions back in place in what is written."""
+    from ... import engine
+    from ...pipeline import record_cross_file
+    from ...scan import file_inventory
+    from . import restore
+
+    ctx = load_chart_file(result, options, template_kind(result.path) or "template")
+    if ctx is None:
+        return result
+    assert ctx.masked is not None
+    ctx.inventory = inventory if inventory is not None else file_inventory(ctx)
+    conversion = engine.convert(ctx)
+    record_cross_file(result, ctx, conversion.readings)
+    _readable_records(result, ctx.masked)
+    new_text: str | None = None
+    if ctx.editor.edits and not ctx.has_errors:
+        try:
+            new_text = restore.restore(ctx, conversion)
+        except restore.Unsupported as exc:
+            ctx.report(
+                "helm-template-unsupported",
+                Severity.ERROR,
+                f"the conversion cannot be written into the template: {exc.message}; it is left untouched",
+                line=exc.line,
+                hint=exc.hint or "convert this template by hand, then check the rendered chart",
+            )
+    if new_text is not None and options.verify_helm and ctx.chart is not None and result.path is not None:
+        _verify(ctx, result.path, new_text, options)
+    result.findings.extend(sorted(ctx.findings, key=Finding.sort_key))
+    if new_text is not None and not result.failed:
+        result.new = ctx.source.encode(new_text)
+    return result
+
+
+def _verify(ctx: TemplateContext, path: Path, new_text: str, options: Options) -> None:
+    """--verify-helm: the converted template, rendered by Helm in its chart, gives what converting the
+    chart's rendering gives (default values)."""
+    from ...files import lexical
+    from .verify import verify_template
+
+    assert ctx.chart is not None
+    relative = lexical(path).relative_to(ctx.chart).as_posix()
+    problem = verify_template(ctx.chart, relative, new_text, options)
+    if problem is not None:
+        ctx.findings.append(
+            Finding(
+                rule="helm-proof-failed",
+                severity=Severity.ERROR,
+                message=f"Helm's engine does not confirm the conversion ({problem}); the template is left "
+                "untouched",
+                file=ctx.display,
+                hint="convert this template by hand, or report the chart to k8snet-convert",
+            )
+        )
+
+
+def _readable_records(result: FileResult, masked: Masked) -> None:
+    """The cross-file findings the run may report (a NAD defined nowhere) point into the template too."""
+    fixed = []
+    for key, finding in result.nad_refs:
+        line, column = masked.original_line_col(finding.line, finding.column)
+        fixed.append(
+            (
+                key,
+                replace(finding, message=masked.readable(finding.message), line=line, column=column),
+            )
+        )
+    result.nad_refs = fixed

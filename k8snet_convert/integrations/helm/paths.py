@@ -1,0 +1,84 @@
+"""Where a file stands: a chart's template or helper (a chart is a folder with Chart.yaml, SPEC §6.1).
+
+Asked of every file a run converts, so it stays cheap: one cached stat per folder, nothing parsed.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from ...files import lexical, lexical_str
+
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json")
+MULTUS_MARKERS = ("cni.cncf.io/networks", "multus-cni.io/default-network", "NetworkAttachmentDefinition")
+
+
+def chart_root(path: Path | str) -> Path | None:
+    return _chart_root_of(os.path.dirname(lexical_str(path)))
+
+
+@lru_cache(maxsize=8192)
+def _chart_root_of(folder: str) -> Path | None:
+    """The nearest folder at or above ``folder`` with a Chart.yaml (cached: one stat per folder)."""
+    current = Path(folder)
+    if (current / "Chart.yaml").is_file():
+        return current
+    return None if current.parent == current else _chart_root_of(str(current.parent))
+
+
+def template_kind(path: Path | str | None) -> str | None:
+    """``template`` (a YAML file under a chart's templates/), ``helper`` (any other file there: ``_*.tpl``,
+    NOTES.txt), or None."""
+    if path is None:
+        return None
+    root = chart_root(path)
+    if root is None:
+        return None
+    try:
+        relative = lexical(Path(path)).relative_to(root)
+    except ValueError:
+        return None
+    if len(relative.parts) < 2 or relative.parts[0] != "templates":
+        return None
+    name = relative.name
+    if name.startswith("_") or not name.lower().endswith(TEMPLATE_SUFFIXES):
+        return "helper"
+    return "template"
+
+
+def holds_multus(text: str) -> int:
+    """The index of the first Multus-era marker in ``text``, or -1."""
+    found = [i for i in (text.find(m) for m in MULTUS_MARKERS) if i >= 0]
+    return min(found) if found else -1
+
+
+def is_values_file(path: Path | None, globs: tuple[str, ...] = ()) -> bool:
+    """A chart's values file: ``values*.yaml`` next to a Chart.yaml, any ``*values.yaml`` (charts copied
+    out of their folder keep the name), or a file matched by one of ``globs`` (``--values-files``)."""
+    if path is None:
+        return False
+    name = path.name.lower()
+    if name.endswith(("values.yaml", "values.yml")):
+        return True
+    if (
+        name.startswith("values")
+        and name.endswith((".yaml", ".yml"))
+        and (path.parent / "Chart.yaml").is_file()
+    ):
+        return True
+    text = path.as_posix()
+    return any(
+        fnmatch.fnmatch(text, glob) or fnmatch.fnmatch(path.name, glob) or fnmatch.fnmatch(text, f"*/{glob}")
+        for glob in globs
+    )
+
+
+def line_start(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of the content of the line holding ``index`` (a marker inside a key is
+    reported where the key starts)."""
+    start = text.rfind("\n", 0, index) + 1
+    column = len(text[start:index]) - len(text[start:index].lstrip(" \t")) + 1
+    return text.count("\n", 0, index) + 1, column
