@@ -22,7 +22,7 @@ import yaml
 _INCLUDE = re.compile(r"\b(?:include|template)\s+\"([^\"]+)\"")
 _DEFINE = re.compile(r"\bdefine\s+\"([^\"]+)\"")
 _BASE_PATH = re.compile(r"print\s+\$?\.Template\.BasePath\s+\"([^\"]+)\"")
-TEMPLATE_MARK = "_templates_"
+LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def chart_files(folder: Path) -> tuple[dict[str, Path], Path | None]:
@@ -54,7 +54,7 @@ def _umbrella(folder: Path) -> Path | None:
 def _load(path: Path | None) -> dict[str, Any]:
     if path is None:
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=LOADER)
     return data if isinstance(data, dict) else {}
 
 
@@ -99,7 +99,9 @@ def build(folder: Path, dest: Path) -> Path | None:
     if umbrella is not None:
         parent_values = _load(chart_files(umbrella)[1])
         values["global"] = merge(parent_values.get("global") or {}, values.get("global") or {})
-    (chart / "values.yaml").write_text(yaml.safe_dump(values, sort_keys=False))
+    (chart / "values.yaml").write_text(
+        yaml.dump(values, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper))
+    )
     texts = {}
     for relative, source in templates.items():
         target = chart / relative

@@ -50,9 +50,23 @@ def template_kind(path: Path | str | None) -> str | None:
 
 
 def holds_multus(text: str) -> int:
-    """The index of the first Multus-era marker in ``text``, or -1."""
-    found = [i for i in (text.find(m) for m in MULTUS_MARKERS) if i >= 0]
-    return min(found) if found else -1
+    """The index of the first Multus-era marker in ``text`` outside comment lines, or -1."""
+    return first_marker(text, MULTUS_MARKERS)
+
+
+def first_marker(text: str, markers: tuple[str, ...]) -> int:
+    """The index of the first of ``markers`` in ``text`` that is not on a comment line (``#``, or a
+    template comment ``{{/*``), or -1."""
+    found = -1
+    for marker in markers:
+        at = text.find(marker)
+        while at >= 0 and (found < 0 or at < found):
+            line = text[text.rfind("\n", 0, at) + 1 : at].lstrip(" \t")
+            if not line.startswith(("#", "{{/*", "{{- /*")):
+                found = at
+                break
+            at = text.find(marker, at + len(marker))
+    return found
 
 
 def is_values_file(path: Path | None, globs: tuple[str, ...] = ()) -> bool:

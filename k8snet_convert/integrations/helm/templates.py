@@ -25,6 +25,7 @@ from ...manifests.objects import iter_objects, pod_template
 from ...manifests.yamldoc import Document, get, get_pair
 from ...options import Options
 from ...results import FileResult
+from . import paths
 from .paths import line_start
 
 JINJA_SUFFIXES = (".j2", ".jinja", ".jinja2")
@@ -126,22 +127,17 @@ def _templated(node: Node | None) -> bool:
     return False
 
 
-def first_marker(text: str, options: Options) -> int:
+def networking_at(text: str, options: Options) -> int:
     """Where the first networking of a dialect the run converts from stands (-1: none)."""
     from .footprints import converted_dialects
 
-    found = [
-        i
-        for name in converted_dialects(options)
-        for i in (text.find(m) for m in NETWORKING_MARKERS.get(name, ()))
-        if i >= 0
-    ]
-    return min(found) if found else -1
+    markers = tuple(m for name in converted_dialects(options) for m in NETWORKING_MARKERS.get(name, ()))
+    return paths.first_marker(text, markers)
 
 
 def report(result: FileResult, text: str, docs: list[Document] | None, options: Options) -> None:
     """The template is left untouched; said (warning) when it holds networking the run converts."""
-    index = first_marker(text, options)
+    index = networking_at(text, options)
     if index < 0:
         return
     line, column = line_start(text, index)

@@ -26,6 +26,7 @@ import yaml
 from ...errors import UsageError
 from ...options import Options, OutputMode
 
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 RELEASE = "proof"
 NAMESPACE = "proof-ns"
 INSTALL_HINT = "install the extra: pip install 'k8snet-convert[helm]'"
@@ -68,7 +69,7 @@ def documents(text: str) -> list[Any]:
     """A rendering's documents as data (empty documents, which Helm drops, left out). Raises RenderError
     when the rendering is not YAML (Helm would refuse to install it)."""
     try:
-        return [doc for doc in yaml.safe_load_all(text) if doc is not None]
+        return [doc for doc in yaml.load_all(text, Loader=_LOADER) if doc is not None]
     except yaml.YAMLError as exc:
         raise RenderError(f"the rendering is not YAML: {exc}") from None
 
@@ -119,8 +120,23 @@ def _first_difference(want: list[Any], got: list[Any]) -> str:
         return f"{len(got)} document(s) rendered, {len(want)} expected"
     for index, (a, b) in enumerate(zip(want, got, strict=True)):
         if a != b:
-            return f"document {index + 1} differs: expected {_short(a)}, rendered {_short(b)}"
+            path, expected, rendered = _where(a, b, "")
+            where = path or "the whole document"
+            return f"document {index + 1}, {where}: expected {expected}, rendered {rendered}"
     return "the documents differ"
+
+
+def _where(a: Any, b: Any, path: str) -> tuple[str, str, str]:
+    """The first path where two documents differ, and the two values there."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in [*a, *(k for k in b if k not in a)]:
+            if a.get(key) != b.get(key):
+                return _where(a.get(key), b.get(key), f"{path}.{key}" if path else str(key))
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            if x != y:
+                return _where(x, y, f"{path}[{index}]")
+    return path, _short(a), _short(b)
 
 
 def _short(data: Any) -> str:
