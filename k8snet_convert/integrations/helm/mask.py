@@ -30,6 +30,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ...errors import ConvertError
 
@@ -42,6 +43,11 @@ RELEASE_NAMESPACE = ".Release.Namespace"
 # Actions that write nothing: control structure, variable declarations and assignments, comments.
 _CONTROL = re.compile(r"(?:if|else|end|range|with|define|break|continue)\b")
 _VARIABLE = re.compile(r"\$\w*\s*:?=(?!=)")
+_WORD = re.compile(r"[a-z]+\b")
+# Every placeholder a conversion may write: tokens (a comment's too), synthetic addresses (Tokens.value).
+_PLACEHOLDER = re.compile(
+    r"#?hv[a-z2-7]{6}|198\.18\.1\d\d\.1\d\d(?:/32)?|0e:5a:f0:00:[0-9a-f]{2}:[0-9a-f]{2}"
+)
 OPENERS = ("if", "with", "range", "define", "block")
 
 
@@ -59,13 +65,12 @@ class Action:
     start: int  # span of ``{{ … }}`` in the original text
     end: int
     expr: str  # what is between the delimiters, without trim markers and surrounding whitespace
+    keyword: str = field(init=False)  # the leading keyword (``if``, ``end``…), or "" for a value
 
-    @property
-    def keyword(self) -> str:
-        """The action's leading keyword (``if``, ``end``…), or "" for one that writes a value."""
-        match = re.match(r"[a-z]+\b", self.expr)
+    def __post_init__(self) -> None:
+        match = _WORD.match(self.expr)
         word = match.group() if match else ""
-        return word if _CONTROL.fullmatch(word) or word == "block" else ""
+        object.__setattr__(self, "keyword", word if _CONTROL.fullmatch(word) or word == "block" else "")
 
     @property
     def writes_nothing(self) -> bool:
@@ -79,6 +84,10 @@ class Action:
     @property
     def canonical(self) -> str:
         return "{{ " + self.expr + " }}"
+
+
+# What ends an action, or starts something inside it that may hold ``}}``.
+_INSIDE = re.compile(r"\}\}|[\"'`]|/\*")
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
@@ -96,18 +105,21 @@ def find_actions(text: str) -> list[Action]:
         if text.startswith("-", body) and body + 1 < size and text[body + 1] in _WHITESPACE:
             body += 1  # ``{{- ``: a left trim marker
         i = body
-        while i < size and not text.startswith("}}", i):
-            char = text[i]
-            if char in "\"'":
-                i = _skip_quoted(text, i, char)
-            elif char == "`":
+        while (found := _INSIDE.search(text, i)) is not None:
+            i = found.start()
+            token = found.group()
+            if token == "}}":
+                break
+            if token in "\"'":
+                i = _skip_quoted(text, i, token)
+            elif token == "`":
                 close = text.find("`", i + 1)
                 i = size if close < 0 else close + 1
-            elif text.startswith("/*", i):
+            else:  # a comment
                 close = text.find("*/", i + 2)
                 i = size if close < 0 else close + 2
-            else:
-                i += 1
+        else:
+            i = size
         if i >= size:
             line, column = _line_col(text, start)
             raise TemplateSyntaxError("a template action {{ is never closed", line, column)
@@ -212,6 +224,7 @@ def blocks(actions: list[Action]) -> list[Block]:
 # -- placeholders ----------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)  # charts repeat their expressions (.Values.x, include "c.fullname" $)
 def _token(seed: str, salt: int) -> str:
     digest = int.from_bytes(hashlib.blake2b(f"{salt}\x00{seed}".encode(), digest_size=8).digest(), "big")
     letters = []
@@ -250,7 +263,6 @@ class Masked:
     text: str = ""
     release_namespace: str = ""  # the token of ``{{ .Release.Namespace }}``
     _tokens: dict[str, str] = field(default_factory=dict)  # placeholder -> restored text
-    _pattern: re.Pattern[str] | None = None
     _masked_lines: list[int] = field(default_factory=list)
     _original_lines: list[int] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)  # masked start of each piece
@@ -278,11 +290,7 @@ class Masked:
         self._tokens.setdefault(self.release_namespace, "{{ $" + RELEASE_NAMESPACE + " }}")
         self._top = {**self._tokens, **{p.placeholder: p.top for p in self.pieces if p.top}}
         self._top[self.release_namespace] = "{{ " + RELEASE_NAMESPACE + " }}"
-        self._pattern = re.compile(
-            "|".join(re.escape(t) for t in sorted(self._tokens, key=len, reverse=True))
-        )
-        self._masked_lines = [0, *(m.end() for m in re.finditer("\n", self.text))]
-        self._original_lines = [0, *(m.end() for m in re.finditer("\n", self.original))]
+        self._masked_lines = []  # computed when a finding needs them
 
     def defer_value(self, start: int, end: int, placeholder: str) -> None:
         """Say ``original[start:end]`` (text holding actions, or a key) as one value, from the next
@@ -317,13 +325,9 @@ class Masked:
             return
         self._tokens.update(foreign)
         self._top.update(foreign)
-        self._pattern = re.compile(
-            "|".join(re.escape(t) for t in sorted(self._tokens, key=len, reverse=True))
-        )
 
     def tokens_in(self, text: str) -> list[str]:
-        assert self._pattern is not None
-        return self._pattern.findall(text)
+        return [t for t in _PLACEHOLDER.findall(text) if t in self._tokens]
 
     def is_token(self, text: str) -> bool:
         return text in self._tokens
@@ -331,13 +335,21 @@ class Masked:
     def restore(self, text: str, top: bool = False) -> str:
         """Written text with each placeholder said as its action (inline actions in canonical form);
         ``top``: the text lands where ``.`` is the root (outside with/range), so ``.Values`` may be said."""
-        assert self._pattern is not None
         table = self._top if top else self._tokens
-        return self._pattern.sub(lambda m: table[m.group()], text)
+
+        def said(match: re.Match[str]) -> str:
+            found = match.group()
+            if found in table:
+                return table[found]
+            if found.startswith("#") and found[1:] in table:  # a comment that ends in a token
+                return "#" + table[found[1:]]
+            return found  # text that only looks like a placeholder
+
+        return _PLACEHOLDER.sub(said, text)
 
     def readable(self, text: str) -> str:
         """A message with the actions in it instead of placeholders."""
-        return self.restore(text, top=True) if text and self._pattern is not None else text
+        return self.restore(text, top=True) if text else text
 
     def to_original(self, index: int) -> int | None:
         """The original offset of a masked offset; None inside a placeholder (an edit may not cut one)."""
@@ -353,6 +365,9 @@ class Masked:
 
     def original_line_col(self, line: int, column: int) -> tuple[int, int]:
         """The original (line, column) of a 1-based masked one; inside a placeholder, its start."""
+        if not self._masked_lines:
+            self._masked_lines = [0, *(m.end() for m in re.finditer("\n", self.text))]
+            self._original_lines = [0, *(m.end() for m in re.finditer("\n", self.original))]
         if line < 1 or line > len(self._masked_lines):
             return line, column
         index = self._masked_lines[line - 1] + max(column - 1, 0)
@@ -398,7 +413,7 @@ class Tokens:
                 candidate = f"0e:5a:f0:00:{high % 256:02x}:{low:02x}"
             else:
                 candidate = f"198.18.{100 + high % 100}.{100 + low}" + ("/32" if kind == "cidr" else "")
-            if candidate not in self.text and candidate not in self.taken:
+            if candidate not in self.taken and candidate not in self.text:
                 self.taken.add(candidate)
                 return candidate
 

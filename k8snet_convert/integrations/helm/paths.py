@@ -10,7 +10,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from ...files import lexical, lexical_str
+from ...files import lexical_str
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json")
 MULTUS_MARKERS = ("cni.cncf.io/networks", "multus-cni.io/default-network", "NetworkAttachmentDefinition")
@@ -32,18 +32,18 @@ def _chart_root_of(folder: str) -> Path | None:
 def template_kind(path: Path | str | None) -> str | None:
     """``template`` (a YAML file under a chart's templates/), ``helper`` (any other file there: ``_*.tpl``,
     NOTES.txt), or None."""
-    if path is None:
-        return None
-    root = chart_root(path)
+    return None if path is None else _kind(str(path))
+
+
+@lru_cache(maxsize=16384)
+def _kind(given: str) -> str | None:
+    folder, name = os.path.split(lexical_str(given))
+    root = _chart_root_of(folder)
     if root is None:
         return None
-    try:
-        relative = lexical(Path(path)).relative_to(root)
-    except ValueError:
+    relative = os.path.relpath(folder, root).split(os.sep)
+    if relative[0] != "templates":
         return None
-    if len(relative.parts) < 2 or relative.parts[0] != "templates":
-        return None
-    name = relative.name
     if name.startswith("_") or not name.lower().endswith(TEMPLATE_SUFFIXES):
         return "helper"
     return "template"

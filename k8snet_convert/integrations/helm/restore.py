@@ -282,9 +282,15 @@ def _wrap(masked: Masked, block: Block, text: str, line: int) -> str:
     )
 
 
+# An ``if``/``with`` line right before an ``end`` line: a block that may have been emptied.
+_EMPTY_BLOCK = re.compile(r"\{\{-?\s*(?:if|with)\b[^\n]*\}\}[ \t]*\r?\n[ \t]*\{\{-?\s*end\s*-?\}\}")
+
+
 def _drop_emptied_blocks(original: str, text: str) -> str:
     """An ``if``/``with`` line directly followed by its ``end`` line, where the template had something
     between them: the conversion emptied the block, which goes."""
+    if len(_EMPTY_BLOCK.findall(text)) <= len(_EMPTY_BLOCK.findall(original)):
+        return text  # no block emptied (the common case: one regular expression, no lexing)
     before = Counter(_empty_blocks(original))
     actions = find_actions(text)
     groups, _ = line_groups(text, actions)
