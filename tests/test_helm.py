@@ -261,6 +261,24 @@ def test_values_file_annotation_is_reported_with_what_the_chart_needs(
     assert code == 0 and "warning [templated-value]" in err
 
 
+def test_what_is_left_for_a_person_can_be_suppressed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chart = make_chart(
+        tmp_path,
+        {"_nets.tpl": '{{- define "c.nets" -}}\nk8s.v1.cni.cncf.io/networks: a\n{{- end }}\n'},
+        values="podAnnotations:\n  k8s.v1.cni.cncf.io/networks: n3\n",
+    )
+    assert run(["check", str(chart)], capsys)[0] == 1
+    (chart / "values.yaml").write_text(
+        "podAnnotations:\n  k8s.v1.cni.cncf.io/networks: n3  # k8snet-convert: ignore[templated-value]\n"
+    )
+    helper = chart / "templates" / "_nets.tpl"
+    helper.write_text("# k8snet-convert: ignore[helm-helper-networks]\n" + helper.read_text())
+    code, _, err = run(["check", str(chart)], capsys)
+    assert code == 0 and "templated-value" not in err and "helm-helper-networks" not in err
+
+
 def test_values_files_glob(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "env").mkdir()
     prod = tmp_path / "env" / "prod.yaml"

@@ -240,19 +240,18 @@ def helper_findings(result: FileResult) -> None:
     if index < 0:
         return
     line, column = paths.line_start(text, index)
-    result.findings.append(
-        Finding(
-            rule="helm-helper-networks",
-            severity=Severity.WARNING,
-            message="a chart helper (not a YAML template) holds Multus-era networking; helpers are "
-            "not converted",
-            file=result.display,
-            line=line,
-            column=column,
-            hint="move the networks into the YAML templates that include it (or convert the helper by "
-            "hand), then check the rendered chart with k8snet-convert check",
-        )
+    finding = Finding(
+        rule="helm-helper-networks",
+        severity=Severity.WARNING,
+        message="a chart helper (not a YAML template) holds Multus-era networking; helpers are not converted",
+        file=result.display,
+        line=line,
+        column=column,
+        hint="move the networks into the YAML templates that include it (or convert the helper by "
+        "hand), then check the rendered chart with k8snet-convert check",
     )
+    if not paths.suppressed(text, [], finding):
+        result.findings.append(finding)
 
 
 # -- the survey's inventory ---------------------------------------------------------------------------------

@@ -7,10 +7,17 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...files import lexical_str
+
+if TYPE_CHECKING:
+    from yaml.nodes import Node
+
+    from ...findings import Finding
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json")
 MULTUS_MARKERS = ("cni.cncf.io/networks", "multus-cni.io/default-network", "NetworkAttachmentDefinition")
@@ -96,3 +103,13 @@ def line_start(text: str, index: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, index) + 1
     column = len(text[start:index]) - len(text[start:index].lstrip(" \t")) + 1
     return text.count("\n", 0, index) + 1, column
+
+
+def suppressed(text: str, roots: Iterable[Node], finding: Finding) -> bool:
+    """Whether an inline ``# k8snet-convert: ignore[rule]`` comment covers a finding that says Multus-era
+    networking is left for a person (``check`` would fail on it otherwise)."""
+    if "k8snet-convert:" not in text:
+        return False
+    from ... import rules, suppress
+
+    return suppress.parse(text, roots, rules.RULES).covers(finding)

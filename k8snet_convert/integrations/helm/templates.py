@@ -153,14 +153,5 @@ def report(result: FileResult, text: str, docs: list[Document] | None, options: 
         hint="convert what it renders (or the template by hand), then check the rendered manifests; "
         "or put '# k8snet-convert: ignore[templated-file]' in the file if it stays as it is",
     )
-    if not _suppressed(text, docs, finding):
+    if not paths.suppressed(text, [d.root for d in docs or []], finding):
         result.findings.append(finding)
-
-
-def _suppressed(text: str, docs: list[Document] | None, finding: Finding) -> bool:
-    if "k8snet-convert:" not in text:
-        return False
-    from ... import rules, suppress
-
-    table = suppress.parse(text, [d.root for d in docs or []], rules.RULES)
-    return table.covers(finding)

@@ -20,7 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ...manifests.yamldoc import Document, get, get_path, scalar
 from ...model import Severity
 from ...options import Options
-from .paths import is_values_file
+from .paths import is_values_file, suppressed
 
 if TYPE_CHECKING:
     from ...context import FileContext
@@ -98,6 +98,7 @@ def _as_list(items: SequenceNode) -> MappingNode:
 
 def check(ctx: FileContext) -> None:
     """Report every Multus annotation a values file or a HelmRelease sets (``templated-value``)."""
+    found = len(ctx.findings)
     for values, prefix in values_roots(ctx.docs, ctx.path, ctx.options):
         for key, value, where in _annotations(values, prefix):
             text = scalar(value) or ""
@@ -112,6 +113,8 @@ def check(ctx: FileContext) -> None:
                 "spec.networks, give the chart the networks as values of their own, and remove this "
                 "annotation from the values",
             )
+    roots = [d.root for d in ctx.docs]
+    ctx.findings[found:] = [f for f in ctx.findings[found:] if not suppressed(ctx.text, roots, f)]
 
 
 def _annotations(node: Node, prefix: str) -> Iterator[tuple[ScalarNode, Node, str]]:
