@@ -68,7 +68,13 @@ def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> 
         editor=Editor(source.text, source.newline, style),
         is_json=is_json,
     )
-    for doc in docs:
+    report_duplicate_keys(ctx)
+    ctx.docs.extend(helm.raw_object_documents(docs, source.text, result.path, options))  # extraDeploy...
+    return ctx
+
+
+def report_duplicate_keys(ctx: FileContext) -> None:
+    for doc in ctx.docs:
         for key, name in iter_duplicate_keys(doc.root):
             ctx.report(
                 "duplicate-key",
@@ -77,5 +83,3 @@ def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> 
                 node=key,
                 hint="remove one of them",
             )
-    ctx.docs.extend(helm.raw_object_documents(docs, source.text, result.path, options))  # extraDeploy...
-    return ctx

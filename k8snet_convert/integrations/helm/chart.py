@@ -10,16 +10,16 @@ converted: they are reported when they hold Multus-era networking.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node
 
 from ...context import FileContext
 from ...errors import ConvertError
 from ...findings import Finding, Severity
+from ...loading import report_duplicate_keys
 from ...manifests.edit import Editor
 from ...manifests.render import detect_style
 from ...manifests.source import SourceText, decode
@@ -170,41 +170,9 @@ def load_template(result: FileResult, options: Options) -> TemplateContext | Non
         chart=chart_root(result.path) if result.path is not None else None,
         analysis=analysis,
     )
-    for key in _duplicate_keys(masked, docs):
-        ctx.report(
-            "duplicate-key",
-            Severity.ERROR,
-            f"key {key.value!r} appears twice in one mapping (the API server rejects or collapses it)",
-            node=key,
-            hint="remove one of them",
-        )
+    report_duplicate_keys(ctx)  # an else branch is masked: its spelling of a key is no duplicate
     analysis.report(ctx)
     return ctx
-
-
-def _duplicate_keys(masked: Masked, docs: list[Document]) -> Iterator[ScalarNode]:
-    """Keys that occur twice in one mapping of the rendered template: two spellings of a key in the
-    branches of an ``if``/``else`` (an ``else`` between them) are alternatives, not duplicates."""
-    elses = [a.start for a in masked.actions if a.keyword == "else"]
-    stack: list[Node] = [d.root for d in docs]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, MappingNode):
-            seen: dict[str, ScalarNode] = {}
-            for key, value in node.value:
-                stack.append(value)
-                if not isinstance(key, ScalarNode):
-                    continue
-                first = seen.get(str(key.value))
-                seen[str(key.value)] = key
-                if first is None:
-                    continue
-                start = masked.to_original(int(first.start_mark.index)) or 0
-                end = masked.to_original(int(key.start_mark.index)) or 0
-                if not any(start < at < end for at in elses):
-                    yield key
-        elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
 
 
 def _unreadable(result: FileResult, text: str, exc: ConvertError) -> None:
