@@ -15,18 +15,32 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
+from .cli_args import (
+    Exclude,
+    MultusNamespace,
+    Namespace,
+    NoGitignore,
+    PathsArg,
+    Quiet,
+    Report,
+    ReportFormatOption,
+)
 from .commands import (
-    EXIT_INVALID,
     EXIT_OK,
     EXIT_USAGE,
     build_options,
-    check_options,
-    finish,
     guarded,
     parse_size,
+    run_check,
     run_convert,
+    write_stdout,
 )
+from .errors import UsageError
+from .findings import Severity
 from .options import (
+    DEFAULT_DEVICE_CLASS,
+    DEFAULT_NAME_TEMPLATE,
+    DEFAULT_PROVIDER,
     AnnotationStyle,
     AttachmentParams,
     DraApiVersion,
@@ -40,11 +54,15 @@ app = typer.Typer(
     name="k8snet-convert",
     help="Migrate Kubernetes manifests between Multus and native multi-networking (KEP-3698), losslessly.",
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion / --show-completion: Typer's scripts call the program back with
+    # _K8SNET_CONVERT_COMPLETE set, which entry.py hands to Typer.
+    add_completion=True,
     pretty_exceptions_enable=False,
+    # Click's plain help: it wraps text to the terminal and never cuts an option's name, where rich's
+    # table cut "--attachment-params" to "--attachment-p…" at 60 columns (and costs its import).
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-PathsArg = Annotated[list[str], typer.Argument(help="Files or folders (.yaml, .yml, .json); - for stdin.")]
 
 
 def _version(value: bool) -> None:
@@ -59,57 +77,88 @@ def _root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
 ) -> None:
-    """k8snet-convert: Multus <-> native multi-networking."""
+    """Migrate Kubernetes manifests between Multus and native multi-networking (KEP-3698), losslessly.
+
+    `k8snet-convert COMMAND -h` explains a command; `k8snet-convert rule ID` explains a finding.
+    """
 
 
 @app.command()
 def convert(
     paths: PathsArg,
-    to: Annotated[Target | None, typer.Option(help="Target dialect.")] = None,
+    to: Annotated[Target | None, typer.Option(help="Target dialect.", show_default="native")] = None,
     write: Annotated[bool, typer.Option("--write", help="Rewrite files in place (atomically).")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff; write nothing.")] = False,
-    check: Annotated[bool, typer.Option("--check", help="Exit 1 if anything would change.")] = False,
-    output_dir: Annotated[Path | None, typer.Option(help="Write results to DIR, mirroring the tree.")] = None,
-    profile: Annotated[Profile | None, typer.Option(help="KEP-3698 revision to emit.")] = None,
-    api_version: Annotated[str | None, typer.Option(help="apiVersion of PodNetwork objects.")] = None,
-    provider: Annotated[str | None, typer.Option(help="PodNetwork spec.provider.")] = None,
-    name_template: Annotated[str | None, typer.Option(help="PodNetwork name: {name}, {namespace}.")] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 if anything would change (with --diff: show it).")
+    ] = False,
+    output_dir: Annotated[
+        Path | None, typer.Option(metavar="DIR", help="Write results to DIR, mirroring the tree.")
+    ] = None,
+    profile: Annotated[
+        Profile | None, typer.Option(help="KEP-3698 revision to emit.", show_default="kep-3698")
+    ] = None,
+    api_version: Annotated[
+        str | None, typer.Option(metavar="V", help="apiVersion of PodNetwork objects.", show_default="v1")
+    ] = None,
+    provider: Annotated[
+        str | None, typer.Option(metavar="P", help="PodNetwork spec.provider.", show_default=DEFAULT_PROVIDER)
+    ] = None,
+    name_template: Annotated[
+        str | None,
+        typer.Option(
+            metavar="T",
+            help="PodNetwork name from {name} and {namespace}.",
+            show_default=DEFAULT_NAME_TEMPLATE,
+        ),
+    ] = None,
     attachment_params: Annotated[
-        AttachmentParams | None, typer.Option(help="Where per-attachment parameters go.")
+        AttachmentParams | None,
+        typer.Option(help="Where per-attachment parameters go.", show_default="configmap"),
     ] = None,
     annotation_style: Annotated[
-        AnnotationStyle | None, typer.Option(help="Annotation form when writing Multus.")
+        AnnotationStyle | None,
+        typer.Option(help="--to multus: the annotation's form.", show_default="auto"),
     ] = None,
     implicit_interfaces: Annotated[
         bool | None, typer.Option("--implicit-interfaces", help="Leave unnamed interfaces unnamed.")
     ] = None,
-    strict: Annotated[bool | None, typer.Option("--strict", help="Every loss or move is an error.")] = None,
-    multus_namespace: Annotated[
-        str | None, typer.Option(help="Namespace of default-network references without one.")
+    strict: Annotated[
+        bool | None, typer.Option("--strict", help="Every loss or move is an error; warnings fail.")
     ] = None,
+    multus_namespace: MultusNamespace = None,
     inject_resources: Annotated[
         bool | None, typer.Option("--inject-resources", help="Write device requests into containers.")
     ] = None,
     verify_roundtrip: Annotated[
         bool | None, typer.Option("--verify-roundtrip", help="Check that every document converts back.")
     ] = None,
-    namespace: Annotated[str | None, typer.Option(help="Namespace of objects that name none.")] = None,
-    exclude: Annotated[list[str] | None, typer.Option(help="Glob of paths to skip (repeatable).")] = None,
-    jobs: Annotated[int | None, typer.Option(help="Worker processes (default: cores).")] = None,
-    report: Annotated[
-        Path | None, typer.Option(help="Write a report file (always, also when clean).")
+    namespace: Namespace = None,
+    exclude: Exclude = None,
+    no_gitignore: NoGitignore = False,
+    jobs: Annotated[
+        int | None, typer.Option(metavar="N", help="Worker processes.", show_default="the machine's cores")
     ] = None,
-    report_format: Annotated[str | None, typer.Option(help="Report format (default: by extension).")] = None,
-    quiet: Annotated[bool | None, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = None,
+    report: Report = None,
+    report_format: ReportFormatOption = None,
+    quiet: Quiet = None,
     max_file_size: Annotated[
-        str | None, typer.Option(help="Skip (and report) files larger than this: bytes, or with K/M/G.")
+        str | None,
+        typer.Option(
+            metavar="SIZE", help="Skip (and report) larger files: bytes, or with K, M, G.", show_default="16M"
+        ),
     ] = None,
-    device_class: Annotated[str | None, typer.Option(help="--to dra: the DeviceClass of the claims.")] = None,
+    device_class: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME", help="--to dra: the DeviceClass of the claims.", show_default=DEFAULT_DEVICE_CLASS
+        ),
+    ] = None,
     emit_device_class: Annotated[
         bool | None, typer.Option("--emit-device-class", help="--to dra: also write the DeviceClass.")
     ] = None,
     dra_api_version: Annotated[
-        DraApiVersion | None, typer.Option(help="--to dra: resource.k8s.io version.")
+        DraApiVersion | None, typer.Option(help="--to dra: resource.k8s.io version.", show_default="v1")
     ] = None,
     drop_nads: Annotated[
         bool | None, typer.Option("--drop-nads", help="--to dra: remove NADs once embedded.")
@@ -124,7 +173,20 @@ def convert(
         ),
     ] = None,
 ) -> int:
-    """Convert manifests (default: Multus -> native) and print them, or write/diff/check them."""
+    """Convert manifests (default: Multus to native) and print them, or write, diff or check them.
+
+    Options not given come from the project configuration ([tool.k8snet-convert] in pyproject.toml, or
+    .k8snet-convert.yaml), found by walking up from the first PATH; then from the defaults shown.
+
+    \b
+    Examples:
+      k8snet-convert convert app.yaml     # print it converted
+      k8snet-convert convert . --diff     # what would change
+      k8snet-convert convert . --check --diff   # CI: exit 1
+      k8snet-convert convert . --write    # migrate in place
+      k8snet-convert convert . --to multus --write  # go back
+      kubectl get pod/web -o yaml | k8snet-convert convert -
+    """
     return run_convert(
         paths,
         write=write,
@@ -148,6 +210,7 @@ def convert(
             "verify_roundtrip": verify_roundtrip,
             "namespace": namespace,
             "exclude": tuple(exclude or ()),
+            "respect_gitignore": False if no_gitignore else None,
             "jobs": jobs,
             "quiet": quiet,
             "max_file_size": parse_size(max_file_size) if max_file_size is not None else None,
@@ -164,21 +227,31 @@ def convert(
 @app.command()
 def check(
     paths: PathsArg,
-    exclude: Annotated[list[str] | None, typer.Option(help="Glob of paths to skip (repeatable).")] = None,
-    report: Annotated[
-        Path | None, typer.Option(help="Write a report file (always, also when clean).")
-    ] = None,
-    report_format: Annotated[str | None, typer.Option(help="Report format (default: by extension).")] = None,
-    quiet: Annotated[bool | None, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = None,
+    exclude: Exclude = None,
+    no_gitignore: NoGitignore = False,
+    report: Report = None,
+    report_format: ReportFormatOption = None,
+    quiet: Quiet = None,
 ) -> int:
-    """Exit 1 when any file would change (= convert --check --to native); the pre-commit entry point."""
-    options = check_options(paths, quiet, tuple(exclude or ()))
-    return finish("check", paths, options, report, report_format)
+    """Exit 1 when a file still uses Multus-era networking (= convert --check --to native).
+
+    The pre-commit entry point: each file that would change is reported at its first Multus-era
+    construct (rule would-convert), with the command that fixes it.
+
+    \b
+    Examples:
+      k8snet-convert check .
+      k8snet-convert check . --report k8snet-convert.sarif
+    """
+    flags = {"respect_gitignore": False} if no_gitignore else None
+    return run_check(paths, quiet, tuple(exclude or ()), report, report_format, flags)
 
 
 @app.command("parse-annotation")
 def parse_annotation(
-    value: Annotated[str, typer.Argument(help="The annotation value, as written in the manifest.")],
+    value: Annotated[
+        str, typer.Argument(metavar="VALUE", help="The annotation value, as written in the manifest.")
+    ],
     namespace: Annotated[str, typer.Option(help="The pod's namespace.")] = "default",
     default_network: Annotated[
         bool, typer.Option("--default-network", help="Parse as v1.multus-cni.io/default-network.")
@@ -187,7 +260,14 @@ def parse_annotation(
         str, typer.Option(help="Namespace for --default-network references without one.")
     ] = "kube-system",
 ) -> int:
-    """Print, as JSON, the selection elements Multus makes of VALUE."""
+    """Print, as JSON, the selection elements Multus makes of VALUE.
+
+    \b
+    Examples:
+      k8snet-convert parse-annotation 'data@eth1, shop/nfs'
+      k8snet-convert parse-annotation '[{"name": "a"}]' \\
+          --namespace shop
+    """
     from .dialects.multus.annotation import parse_default_network, parse_networks
 
     if default_network:
@@ -201,20 +281,96 @@ def parse_annotation(
         data.pop("namespace", None)
         out.update(data)
         elements.append(out)
-    sys.stdout.write(json.dumps(elements, indent=2, ensure_ascii=False) + "\n")
+    write_stdout(json.dumps(elements, indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
 
 
 @app.command()
-def validate(paths: PathsArg) -> int:
-    """Check PodNetwork, PodNetworkAttachment, NAD and pod networks entries against schemas/."""
-    from .validate import validate_paths
+def validate(
+    paths: PathsArg,
+    profile: Annotated[
+        Profile | None,
+        typer.Option(
+            help="KEP-3698 revision of PodNetworks that no pod entry names.", show_default="kep-3698"
+        ),
+    ] = None,
+    exclude: Exclude = None,
+    no_gitignore: NoGitignore = False,
+    quiet: Quiet = None,
+) -> int:
+    """Check PodNetwork, PodNetworkAttachment, NAD, DRA and pod networks entries against schemas/.
 
-    problems, checked = validate_paths(paths)
-    for line in problems:
-        sys.stderr.write(line + "\n")
-    sys.stderr.write(f"{checked} object(s) checked, {len(problems)} problem(s)\n")
-    return EXIT_INVALID if problems else EXIT_OK
+    A PodNetwork is checked against its own KEP revision's schema: the revision of the pod entries
+    that name it, else --profile (or the configuration's profile). Exit 2 when anything is wrong.
+
+    \b
+    Examples:
+      k8snet-convert validate .
+      k8snet-convert validate . --profile kep-3698-rev2
+    """
+    from . import report as reports
+    from .validate import validate_paths
+    from .verdict import judge
+
+    flags = {
+        "profile": profile,
+        "exclude": tuple(exclude or ()),
+        "respect_gitignore": False if no_gitignore else None,
+        "quiet": quiet,
+    }
+    options = build_options(paths, flags)
+    outcome = validate_paths(paths, options)
+    verdict = judge(outcome.findings, outcome.suppressions, options)
+    summary = reports.Summary(
+        command="validate",
+        files_scanned=outcome.files,
+        files_changed=0,
+        exit_code=verdict.exit_code,
+        mode="validate",
+        suppressed=len(verdict.suppressed),
+        quiet=options.quiet,
+    )
+    lines = reports.render(reports.ReportFormat.TEXT, verdict.findings, summary).splitlines()[:-1]
+    lines.append(
+        f"{outcome.files} file(s), {outcome.objects} object(s) checked; {verdict.count(Severity.ERROR)} "
+        "problem(s)" + (f"; {len(verdict.suppressed)} suppressed" if verdict.suppressed else "")
+    )
+    sys.stderr.write("".join(line + "\n" for line in lines))
+    return verdict.exit_code
+
+
+@app.command()
+def rule(
+    rule_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="ID",
+            help="A rule id, as findings show it: error [ID].",
+            autocompletion=lambda incomplete: _rule_ids(incomplete),
+            show_default=False,
+        ),
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="Explain every rule of the catalogue.")] = False,
+) -> int:
+    """Explain a finding's rule: what it means, why, how to fix it, and how to suppress it.
+
+    \b
+    Examples:
+      k8snet-convert rule would-convert
+      k8snet-convert rule --all
+    """
+    from .rule_cli import all_ids, render
+
+    if (rule_id is not None) == every:  # neither, or both
+        raise UsageError("name one rule (k8snet-convert rule ID), or use --all")
+    write_stdout(render(all_ids() if every else [rule_id or ""]))
+    return EXIT_OK
+
+
+def _rule_ids(incomplete: str) -> list[str]:
+    from .rule_cli import complete
+
+    return complete(incomplete)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,22 +9,16 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from . import config
+from .cli_args import Exclude, MultusNamespace, Namespace, NoGitignore, Quiet, Report, ReportFormatOption
+from .cli_args import PathsArg as Paths
 
 if TYPE_CHECKING:
     from .options import Options
-
-Paths = Annotated[list[str], typer.Argument(help="Files or folders (.yaml, .yml, .json); - for stdin.")]
-Exclude = Annotated[list[str] | None, typer.Option(help="Glob of paths to skip (repeatable).")]
-Namespace = Annotated[str | None, typer.Option(help="Namespace of objects that name none.")]
-MultusNamespace = Annotated[
-    str | None, typer.Option(help="Namespace of default-network references without one.")
-]
 
 
 class ExplainFormat(StrEnum):
@@ -51,18 +45,22 @@ def lint(
     namespace: Namespace = None,
     multus_namespace: MultusNamespace = None,
     exclude: Exclude = None,
-    report: Annotated[
-        Path | None, typer.Option(help="Write a report file (always, also when clean).")
-    ] = None,
-    report_format: Annotated[str | None, typer.Option(help="Report format (default: by extension).")] = None,
-    quiet: Annotated[bool | None, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = None,
+    no_gitignore: NoGitignore = False,
+    report: Report = None,
+    report_format: ReportFormatOption = None,
+    quiet: Quiet = None,
 ) -> int:
     """Check Multus and native manifests against every finding rule, without converting.
 
     Exit 1 when there are errors (warnings too with --strict), 2 when a file cannot be read.
 
-    Silence a finding with the comment `# k8snet-convert: ignore\\[rule-id]` on its line, or on a line
-    of its own for the whole document.
+    Silence a finding with the comment "# k8snet-convert: ignore[RULE-ID]" on its line, or on a line
+    of its own for the whole document; "k8snet-convert rule RULE-ID" explains a rule.
+
+    \b
+    Examples:
+      k8snet-convert lint .
+      k8snet-convert lint . --strict --report lint.sarif
     """
     from . import report as reports
     from .lint import lint_paths
@@ -72,6 +70,7 @@ def lint(
         "namespace": namespace,
         "multus_namespace": multus_namespace,
         "exclude": tuple(exclude or ()),
+        "respect_gitignore": False if no_gitignore else None,
         "quiet": quiet,
     }
     options = _options(paths, flags)
@@ -79,6 +78,9 @@ def lint(
     if report is not None:
         reports.format_for(report, fmt)  # a bad format is a usage error before any work
     outcome = lint_paths(paths, options)
+    from .notices import no_manifests
+
+    outcome.findings.extend(no_manifests(paths, outcome.files_seen))
     code = outcome.exit_code(options.strict)
     summary = reports.Summary(
         command="lint",
@@ -89,12 +91,10 @@ def lint(
         suppressed=len(outcome.suppressed),
         inputs=tuple(paths),
         options=options,
+        quiet=options.quiet,
     )
-    shown = (
-        [f for f in outcome.findings if f.severity.value == "error"] if options.quiet else outcome.findings
-    )
-    if not options.quiet or shown:
-        sys.stderr.write(reports.stderr_text(shown, summary))
+    if not options.quiet or any(f.severity.value == "error" for f in outcome.findings):
+        sys.stderr.write(reports.stderr_text(outcome.findings, summary))
     if report is not None:
         reports.write_report(report, fmt, outcome.findings, summary)
     return code
@@ -112,26 +112,38 @@ def explain(
     namespace: Namespace = None,
     multus_namespace: MultusNamespace = None,
     exclude: Exclude = None,
+    no_gitignore: NoGitignore = False,
 ) -> int:
     """Show each workload's networks: interface → network → NAD/PodNetwork → CNI → IPAM.
 
     NADs, PodNetworks and attachments are looked up among all the inputs. Exit 2 when a file cannot
     be read (the others are still shown).
+
+    \b
+    Examples:
+      k8snet-convert explain examples/multus-app.yaml
+      k8snet-convert explain . --format mermaid > networks.mmd
     """
+    from .commands import write_stdout
     from .explain import explain_paths, render_rich, render_text
     from .report.text_report import location
 
-    flags = {"namespace": namespace, "multus_namespace": multus_namespace, "exclude": tuple(exclude or ())}
+    flags = {
+        "namespace": namespace,
+        "multus_namespace": multus_namespace,
+        "exclude": tuple(exclude or ()),
+        "respect_gitignore": False if no_gitignore else None,
+    }
     options = _options(paths, flags)
     outcome = explain_paths(paths, options)
     if output_format is ExplainFormat.MERMAID:
         from .report.mermaid import render
 
-        sys.stdout.write(render(outcome.trees))
+        write_stdout(render(outcome.trees))
     elif sys.stdout.isatty():
         render_rich(outcome.trees)
     else:
-        sys.stdout.write(render_text(outcome.trees))
+        write_stdout(render_text(outcome.trees))
     for finding in outcome.findings:
         sys.stderr.write(
             f"{location(finding)}: {finding.severity.value} [{finding.rule}] {finding.message}\n"

@@ -11,11 +11,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from . import __version__, config
-from .errors import ConvertError, UsageError
+from .errors import ConvertError, OutputClosed, UsageError
+from .findings import Finding, Severity
 from .options import (
     AnnotationStyle,
     AttachmentParams,
@@ -28,6 +30,7 @@ from .options import (
 
 # Stable exit codes (SPEC §7); run.py defines the same names for the core.
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 2, 3, 4
+EXIT_BROKEN_PIPE = 128 + 13  # 128 + SIGPIPE: what a shell reports for `yes | head -1`'s yes
 
 
 def parse_size(text: str) -> int:
@@ -41,79 +44,124 @@ def parse_size(text: str) -> int:
     return int(digits) * factor
 
 
-def build_options(inputs: list[str], flags: dict[str, Any]) -> Options:
-    """Flags over the project configuration (nearest to the first input) over defaults."""
+# Options whose values are names from a fixed set, and the enum of each.
+_CHOICES: dict[str, type[StrEnum]] = {
+    "to": Target,
+    "profile": Profile,
+    "attachment_params": AttachmentParams,
+    "annotation_style": AnnotationStyle,
+    "dra_api_version": DraApiVersion,
+}
+
+
+def build_options(inputs: list[str], flags: dict[str, Any], notes: list[Finding] | None = None) -> Options:
+    """Flags over the project configuration (nearest to the first input) over defaults.
+
+    Every value is checked here, before any file is read: a wrong one is a usage error that names
+    where it came from and lists the valid values. With ``notes``, a ``flag-ignored`` warning is added
+    there for each option given (flag or configuration) that does nothing for the target.
+    """
     found = config.for_inputs(inputs)
     settings = config.load(found) if found else {}
     merged: dict[str, Any] = {}
+    given: dict[str, Path | None] = {}  # option -> the configuration file that set it (None: a flag)
     for key, value in settings.items():
-        merged[key.replace("-", "_")] = value
+        name = key.replace("-", "_")
+        # checked even when a flag overrides it (check's --to): a wrong configuration is always said
+        merged[name] = _choice(name, value, _CHOICES[name], found) if name in _CHOICES else value
+        given[name] = found
     for key, value in flags.items():
         if value is not None and value != ():
             merged[key] = value
+            given[key] = None
     for key in ("exclude", "values_files"):
         if key in merged:
             merged[key] = tuple(merged[key])
     if "inventory" in settings and found is not None:
         # Paths of the configuration are relative to its own folder, wherever the run starts.
         merged["inventory"] = tuple(str(found.parent / path) for path in settings["inventory"])
-    merged.pop("report_format", None)
-    merged["given"] = frozenset(merged) - {"mode", "output_dir", "sources"}
-    try:
-        if "to" in merged:
-            merged["to"] = Target(merged["to"])
-        if "profile" in merged:
-            merged["profile"] = Profile(merged["profile"])
-        if "attachment_params" in merged:
-            merged["attachment_params"] = AttachmentParams(merged["attachment_params"])
-        if "annotation_style" in merged:
-            merged["annotation_style"] = AnnotationStyle(merged["annotation_style"])
-        if "dra_api_version" in merged:
-            merged["dra_api_version"] = DraApiVersion(merged["dra_api_version"])
-    except ValueError as exc:
-        where = f" (from {found})" if found else ""
-        raise UsageError(f"{exc}{where}") from None
+    report_format = merged.pop("report_format", None)
+    if report_format is not None:
+        from .report import format_for
+
+        format_for(Path("report"), str(report_format), f"{found}: " if found else "")
+    for name, enum in _CHOICES.items():
+        if name in merged:
+            merged[name] = _choice(name, merged[name], enum, given.get(name))
+    for name in ("jobs", "max_file_size"):
+        if merged.get(name) is not None and merged[name] < 1:
+            where = f"{given[name]}: " if given.get(name) else ""
+            raise UsageError(f"{where}{name.replace('_', '-')} must be at least 1, not {merged[name]}")
+    merged["given"] = frozenset(given) - {"mode", "output_dir", "sources"}
     from .model.names import check_template
 
     options = Options(**merged)
     problem = check_template(options.name_template)
     if problem:
-        raise UsageError(problem)
+        where = f"{given['name_template']}: " if given.get("name_template") else ""
+        raise UsageError(where + problem)
     if options.verify_helm:  # before any work: the proof needs Helm's engine (the helm extra)
         from .integrations.helm.verify import require
 
         require()
+    if notes is not None:
+        from .notices import ignored_options
+
+        notes.extend(ignored_options(options, given))
     return options
 
 
+def _choice(name: str, value: Any, enum: type[StrEnum], source: Path | None) -> StrEnum:
+    try:
+        return enum(value)
+    except ValueError:
+        where = f"{source}: " if source is not None else ""
+        choices = ", ".join(item.value for item in enum)
+        raise UsageError(
+            f"{where}{name.replace('_', '-')}: {value!r} is not one of the valid values: {choices}"
+        ) from None
+
+
 def finish(
-    command: str, inputs: list[str], options: Options, report: Path | None, report_format: str | None
+    command: str,
+    inputs: list[str],
+    options: Options,
+    report: Path | None,
+    report_format: str | None,
+    notes: list[Finding] | None = None,
 ) -> int:
+    """Run, then render one list of findings (``verdict.judge``) to stderr and the report; its exit code.
+
+    ``notes``: the run's own findings made before it started (flags that do nothing for the target).
+    """
     from . import report as reports
+    from .notices import no_manifests
     from .run import run
 
     if report is not None:  # a wrong --report-format is a usage error before any work
         reports.format_for(report, report_format or config.report_format(inputs))
-    outcome = run(inputs, options)
-    code = outcome.exit_code(options)
+    try:
+        outcome = run(inputs, options)
+    except BrokenPipeError:
+        raise OutputClosed from None
+    verdict = outcome.verdict(options, [*(notes or ()), *no_manifests(inputs, outcome.files_seen)])
     summary = reports.Summary(
         command=command,
         files_scanned=outcome.files_seen,
         files_changed=len(outcome.changed),
-        exit_code=code,
+        exit_code=verdict.exit_code,
         mode=options.mode.value,
         changed=tuple(reports.ChangedFile(d, outcome.changed_lines.get(d, 0)) for d in outcome.changed),
+        suppressed=len(verdict.suppressed),
         inputs=tuple(inputs),
         options=options,
+        quiet=options.quiet,
     )
-    shown = outcome.findings
-    if options.quiet:
-        shown = [f for f in shown if f.severity.value == "error"]
-    if not options.quiet or shown or (options.mode is OutputMode.CHECK and outcome.changed):
-        sys.stderr.write(reports.stderr_text(shown, summary))
+    if not options.quiet or verdict.count(Severity.ERROR):
+        sys.stderr.write(reports.stderr_text(verdict.findings, summary))
     if report is not None:
-        reports.write_report(report, report_format or config.report_format(inputs), outcome.findings, summary)
-    return code
+        reports.write_report(report, report_format or config.report_format(inputs), verdict.findings, summary)
+    return verdict.exit_code
 
 
 def run_convert(
@@ -132,41 +180,75 @@ def run_convert(
         m
         for m, on in (
             (OutputMode.WRITE, write),
-            (OutputMode.DIFF, diff),
-            (OutputMode.CHECK, check),
+            (OutputMode.DIFF, diff and not check),
+            (OutputMode.CHECK, check and not diff),
+            (OutputMode.CHECK_DIFF, check and diff),  # black's and ruff's --check --diff
             (OutputMode.OUTPUT_DIR, output_dir is not None),
         )
         if on
     ]
     if len(modes) > 1:
-        raise UsageError("choose one of --write, --diff, --check, --output-dir")
+        raise UsageError("choose one of --write, --diff, --check (or --check --diff), --output-dir")
     mode = modes[0] if modes else OutputMode.STDOUT
-    options = build_options(paths, {**flags, "mode": mode, "output_dir": output_dir})
+    notes: list[Finding] = []
+    options = build_options(paths, {**flags, "mode": mode, "output_dir": output_dir}, notes)
     if "-" in paths and options.mode in (OutputMode.WRITE, OutputMode.OUTPUT_DIR):
-        raise UsageError("stdin (-) cannot be combined with --write or --output-dir")
-    return finish("convert", paths, options, report, report_format)
+        raise UsageError(
+            "stdin (-) cannot be combined with --write or --output-dir: the converted text goes to "
+            "stdout (k8snet-convert convert - < in.yaml > out.yaml), or name the file to convert it in place"
+        )
+    return finish("convert", paths, options, report, report_format, notes)
 
 
-def check_options(paths: list[str], quiet: bool | None = None, exclude: tuple[str, ...] = ()) -> Options:
+def check_options(
+    paths: list[str],
+    quiet: bool | None = None,
+    exclude: tuple[str, ...] = (),
+    notes: list[Finding] | None = None,
+    flags: dict[str, Any] | None = None,
+) -> Options:
     """The options of ``check`` (= convert --check --to native), over the project configuration."""
-    # Multus-era networking only (and the KEP revision the configuration asks for): DRA is where
-    # networking went after the KEP, never something a pre-commit hook should undo.
     return build_options(
         paths,
         {
+            **(flags or {}),
             "mode": OutputMode.CHECK,
             "to": Target.NATIVE,
             "exclude": exclude,
             "quiet": quiet,
+            # Multus-era networking only (and the KEP revision the configuration asks for): DRA is where
+            # networking went after the KEP, never something a pre-commit hook should undo.
             "sources": ("multus", "native"),
         },
+        notes,
     )
+
+
+def run_check(
+    paths: list[str],
+    quiet: bool | None = None,
+    exclude: tuple[str, ...] = (),
+    report: Path | None = None,
+    report_format: str | None = None,
+    flags: dict[str, Any] | None = None,
+) -> int:
+    """``check``: its options (with the notes on options that do nothing), then the run."""
+    notes: list[Finding] = []
+    options = check_options(paths, quiet, exclude, notes, flags)
+    return finish("check", paths, options, report, report_format, notes)
 
 
 def guarded(invoke: Callable[[], int]) -> int:
     """Run a command; user errors, bugs and Ctrl-C become exit codes and one clear line on stderr."""
     try:
-        return invoke()
+        code = invoke()
+        sys.stdout.flush()  # a reader that closed the pipe is found out here, not at interpreter exit
+        return code
+    except (BrokenPipeError, OutputClosed):
+        # stdout was closed (``convert . | head -1``): the run stops delivering and ends quietly, as
+        # the Unix tools that SIGPIPE ends do, with their shell status 128 + SIGPIPE.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted.\n")
         return 130
@@ -178,12 +260,30 @@ def guarded(invoke: Callable[[], int]) -> int:
         if exc.hint:
             sys.stderr.write(f"hint: {exc.hint}\n")
         return EXIT_INVALID
-    except BrokenPipeError:
-        return EXIT_OK
     except Exception:  # a bug: say where the crash report is
         path = _crash_log()
         sys.stderr.write(f"k8snet-convert: internal error; the crash report is in {path}\n")
         return EXIT_INTERNAL
+
+
+def write_stdout(text: str) -> None:
+    """Results on stdout; a reader that went away ends the command quietly (see guarded)."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise OutputClosed from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null: the interpreter's last flush would otherwise fail again and print
+    "Exception ignored ... BrokenPipeError" (the recipe of Python's signal documentation)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real file behind sys.stdout (a test's capture)
+        pass
 
 
 def _crash_log() -> str:

@@ -37,6 +37,7 @@ _BOOLS = {
     "emit-device-class",
     "drop-nads",
     "verify-helm",
+    "respect-gitignore",
 }
 _INTS = {"jobs", "max-file-size"}
 _LISTS = {"exclude", "inventory", "values-files"}
@@ -78,10 +79,44 @@ def _pyproject_section(path: Path) -> dict[str, Any] | None:
         return None
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):  # TOMLDecodeError is a ValueError
-        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read the configuration: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:  # as for .k8snet-convert.yaml: a usage error, never ignored
+        raise UsageError(f"{path}:{_toml_position(exc)}: not valid TOML: {_toml_problem(exc)}") from None
     section = data.get("tool", {}).get("k8snet-convert")
     return section if isinstance(section, dict) else None
+
+
+def _toml_position(exc: Exception) -> str:
+    """``line:column`` of a TOML error (tomllib says it in the message before Python 3.14)."""
+    import re
+
+    line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    if line is None:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line, column = (int(match[1]), int(match[2])) if match else (1, 1)
+    return f"{line}:{column}"
+
+
+def _toml_problem(exc: Exception) -> str:
+    import re
+
+    where = r"\s*\(at (line \d+, column \d+|end of document)\)"
+    return str(getattr(exc, "msg", None) or re.sub(where, "", str(exc)))
+
+
+def _yaml_problem(path: Path, exc: Exception) -> str:
+    """``path:line:column: problem`` of a YAML error (PyYAML's marks are 0-based)."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    text = " ".join(str(part) for part in (context, problem) if part) or str(exc)
+    return f"{where}: not valid YAML: {text}"
+
+
+# How each kind of value is named in messages.
+_KIND_WORDS = {bool: "true or false", int: "a whole number", list: "a list of strings", str: "a string"}
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -93,7 +128,9 @@ def load(path: Path) -> dict[str, Any]:
 
         try:
             raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        except yaml.YAMLError as exc:
+            raise UsageError(_yaml_problem(path, exc)) from None
+        except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"{path}: cannot read the configuration: {exc}") from None
     if not isinstance(raw, dict):
         raise UsageError(f"{path}: the configuration must be a mapping of option names to values")
@@ -101,8 +138,14 @@ def load(path: Path) -> dict[str, Any]:
     for key, value in raw.items():
         name = str(key).replace("_", "-")
         if name not in KNOWN:
-            raise UsageError(f"{path}: unknown option {key!r} (known: {', '.join(sorted(KNOWN))})")
-        expected: type | tuple[type, ...]
+            import difflib
+
+            close = difflib.get_close_matches(name, sorted(KNOWN), n=1)
+            guess = f"did you mean {close[0]!r}? " if close else ""
+            raise UsageError(
+                f"{path}: unknown option {key!r}; {guess}known options: {', '.join(sorted(KNOWN))}"
+            )
+        expected: type
         if name in _BOOLS:
             expected = bool
         elif name in _INTS:
@@ -111,9 +154,10 @@ def load(path: Path) -> dict[str, Any]:
             expected = list
         else:
             expected = str
-        if not isinstance(value, expected) or (name in _INTS and isinstance(value, bool)):
-            raise UsageError(f"{path}: option {key!r} must be a {getattr(expected, '__name__', expected)}")
+        wrong = not isinstance(value, expected) or (name in _INTS and isinstance(value, bool))
+        if wrong or (isinstance(value, list) and not all(isinstance(v, str) for v in value)):
+            raise UsageError(f"{path}: option {key!r} must be {_KIND_WORDS[expected]}, not {value!r}")
         if isinstance(value, list):
-            value = tuple(str(v) for v in value)
+            value = tuple(value)
         settings[name] = value
     return settings

@@ -33,6 +33,9 @@ class FileContext:
     # Whether a kustomization uses the file as a patch (a patch cannot create objects): asked only when
     # a conversion would create some, since finding out reads the kustomizations above the file.
     patch_test: Callable[[], bool] | None = None
+    # The namespace of the object a patch of this file changes (kustomize applies a patch to an object of
+    # its kustomization's resources, and the patched object keeps that object's namespace).
+    patch_namespace: Callable[[K8sObject], str | None] | None = None
     _is_patch: bool | None = field(default=None, repr=False)
 
     @property
@@ -80,18 +83,45 @@ class FileContext:
             hint = (hint + " " if hint else "") + "(an error because of --strict)"
         self.report(rule, severity, message, node=node, path=path, hint=hint)
 
-    def namespace_of(self, obj: K8sObject) -> str:
-        """The object's namespace; reports the fallback to ``default``."""
-        ns, source = namespaces.resolve(obj.namespace, self.options.namespace, self.path)
+    def resolve_namespace(self, given: str | None) -> tuple[str, str]:
+        """(namespace, source) of an object that says ``given``: see ``namespaces.resolve``."""
+        return namespaces.resolve(given, self.options.namespace, self.path, self.inventory.target_namespaces)
+
+    def namespace_of(self, obj: K8sObject, baked: bool = False) -> str:
+        """The object's namespace; reports the fallback to ``default``.
+
+        ``baked``: the namespace is written into something that does not follow the object when it is
+        applied elsewhere (a cluster-scoped PodNetwork's reference to a NAD, a PodNetwork name made with
+        ``{namespace}``): then the guess is a warning, since ``kubectl apply -n prod`` would not move it.
+        """
+        ns, source = self.resolve_namespace(obj.namespace)
+        if source in ("kustomization", "default") and self.patch_namespace is not None:
+            target = self.patch_namespace(obj)
+            if target:
+                return target
         if source == "default":
-            self.report(
-                "default-namespace",
-                Severity.INFO,
-                f"{obj.kind} {obj.name or '(unnamed)'} has no namespace: assuming 'default'",
-                node=obj.node,
-                path=obj.path.rstrip(".") or "metadata",
-                hint="set metadata.namespace, pass --namespace, or convert inside a kustomization with one",
-            )
+            where = {"node": obj.node, "path": obj.path.rstrip(".") or "metadata"}
+            if baked:
+                self.report(
+                    "default-namespace",
+                    Severity.WARNING,
+                    f"{obj.kind} {obj.name or '(unnamed)'} has no namespace, and none is decided for its "
+                    "file: 'default' is written where its namespace must be said (a cluster-wide PodNetwork "
+                    "names it)",
+                    hint="set metadata.namespace, the namespace: of its kustomization or the targetNamespace "
+                    "of the Flux Kustomization that deploys it, pass --namespace, or set namespace in the "
+                    "project configuration",
+                    **where,  # type: ignore[arg-type]
+                )
+            else:
+                self.report(
+                    "default-namespace",
+                    Severity.INFO,
+                    f"{obj.kind} {obj.name or '(unnamed)'} has no namespace: assuming 'default'",
+                    hint="set metadata.namespace, pass --namespace, or convert inside a kustomization with "
+                    "one",
+                    **where,  # type: ignore[arg-type]
+                )
         return ns
 
     @property

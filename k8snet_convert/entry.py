@@ -10,6 +10,7 @@ other option, ``-`` (stdin), ``--`` or command goes to cli.main.
 
 from __future__ import annotations
 
+import os
 import sys
 
 # convert's on/off flags, and the keyword each sets (cli.convert's parameter names).
@@ -28,15 +29,21 @@ CONVERT_SWITCHES = {
     "--verify-helm": "verify_helm",
 }
 _MODES = ("check", "write", "diff")
+# Set by the completion scripts of ``--install-completion`` (Click's _{PROG}_COMPLETE convention).
+COMPLETION_VARIABLE = "_K8SNET_CONVERT_COMPLETE"
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if COMPLETION_VARIABLE in os.environ:  # a shell asks for completions: Typer answers
+        from .cli import main as full
+
+        return full(args)
     if is_plain_check(args):
-        from .commands import check_options, finish, guarded
+        from .commands import guarded, run_check
 
         paths = args[1:]
-        return guarded(lambda: finish("check", paths, check_options(paths), None, None))
+        return guarded(lambda: run_check(paths))
     switches = plain_convert(args)
     if switches is not None:
         from .commands import guarded, run_convert

@@ -26,3 +26,10 @@ class AnnotationError(ConvertError):
 
 class UsageError(Exception):
     """Wrong command-line use (exit 3)."""
+
+
+class OutputClosed(Exception):
+    """The reader of stdout went away (``| head``): the run stops delivering and ends quietly.
+
+    Not an OSError on purpose: Typer turns a BrokenPipeError into exit 1 before the command line's
+    handler (commands.guarded) could give the documented status."""

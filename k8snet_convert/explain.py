@@ -24,7 +24,6 @@ from typing import Any
 
 from yaml.nodes import ScalarNode
 
-from . import namespaces
 from .context import FileContext
 from .dialects.dra import CLAIM_KIND, CLAIM_KINDS, TEMPLATE_KIND
 from .dialects.dra import reader as dra_reader
@@ -126,7 +125,7 @@ def _collect(ctx: FileContext, inventory: Inventory) -> list[_Workload]:
     found: list[_Workload] = []
     for doc in ctx.docs:
         for obj in iter_objects(doc):
-            namespace = namespaces.resolve(obj.namespace, ctx.options.namespace, ctx.path)[0]
+            namespace = ctx.resolve_namespace(obj.namespace)[0]
             if dra_reader.is_dra(obj) and obj.kind in CLAIM_KINDS:
                 inventory.claim_objects.add((namespace, obj.kind, obj.name))
             if obj.kind == PODNETWORK_KIND:
@@ -172,7 +171,7 @@ def _selection(obj: K8sObject) -> dict[str, Any] | None:
 
 def _workload_tree(wl: _Workload, inventory: Inventory) -> TreeNode:
     obj = wl.obj
-    namespace = namespaces.resolve(obj.namespace, wl.ctx.options.namespace, wl.ctx.path)[0]
+    namespace = wl.ctx.resolve_namespace(obj.namespace)[0]
     name = obj.name or obj.generate_name or "(unnamed)"
     line = obj.node.start_mark.line + 1
     claims = _dra_networks(wl, inventory)

@@ -9,9 +9,12 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .walk_ignore import Ignored
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 EXTENSIONLESS = ("Kustomization",)  # kustomize's third file name
@@ -53,6 +56,7 @@ def discover(
     exclude: tuple[str, ...] = (),
     skipped: list[Path] | None = None,
     unreadable: list[tuple[str, str]] | None = None,
+    gitignore: bool = True,
 ) -> Iterator[tuple[str, Path | None]]:
     """(display name, path) for every input file; ``-`` is stdin (path None).
 
@@ -60,8 +64,9 @@ def discover(
     folders skipped. Symbolic links met while walking are never followed (no loops, nothing outside
     the roots): they are listed in ``skipped``. Folders that cannot be listed are added to
     ``unreadable`` with the reason. Files named on the command line are taken whatever their extension.
+    With ``gitignore``, what git ignores is not walked (walk_ignore.py).
     """
-    for display, stdin in discover_names(inputs, exclude, skipped, unreadable):
+    for display, stdin in discover_names(inputs, exclude, skipped, unreadable, gitignore):
         yield display, None if stdin else Path(display)
 
 
@@ -70,6 +75,7 @@ def discover_names(
     exclude: tuple[str, ...] = (),
     skipped: list[Path] | None = None,
     unreadable: list[tuple[str, str]] | None = None,
+    gitignore: bool = True,
 ) -> Iterator[tuple[str, bool]]:
     """``discover`` without a Path per file: (display name, whether it is stdin). A file's path is
     ``Path(display)``; a run over 100,000 files builds Paths only for the files it converts."""
@@ -79,7 +85,12 @@ def discover_names(
             continue
         path = Path(item)
         if path.is_dir():
-            for display in _walk(path.as_posix(), exclude, skipped, unreadable):
+            ignored = None
+            if gitignore:  # imported here: a pre-commit run names files and walks no folder
+                from .walk_ignore import for_folder
+
+                ignored = for_folder(item)
+            for display in _walk(path.as_posix(), exclude, skipped, unreadable, ignored):
                 yield display, False
         elif path.exists():
             if not _excluded(path, exclude):
@@ -89,7 +100,11 @@ def discover_names(
 
 
 def _walk(
-    top: str, exclude: tuple[str, ...], skipped: list[Path] | None, unreadable: list[tuple[str, str]] | None
+    top: str,
+    exclude: tuple[str, ...],
+    skipped: list[Path] | None,
+    unreadable: list[tuple[str, str]] | None,
+    ignored: Ignored | None = None,
 ) -> Iterator[str]:
     # os.scandir, not os.walk with Paths: the directory entries already say which names are links and
     # folders, so a 10,000-file tree costs no stat per file (walking was a tenth of a --check run).
@@ -105,6 +120,7 @@ def _walk(
             if unreadable is not None:
                 unreadable.append(((folder or "./").rstrip("/") or "/", exc.strerror or str(exc)))
             continue
+        matcher = ignored.folder(folder, (e.name for e in entries)) if ignored is not None else None
         folders: list[str] = []
         for entry in entries:
             name = entry.name
@@ -116,6 +132,8 @@ def _walk(
                 continue
             if is_dir:
                 if name.startswith(".") or (exclude and _excluded(Path(display), exclude)):
+                    continue
+                if matcher is not None and matcher(name, True):
                     continue
                 if is_link:
                     if skipped is not None:
@@ -129,6 +147,8 @@ def _walk(
                 or name.lower().endswith(TEMPLATE_SUFFIXES)
             )
             if not wanted or (exclude and _excluded(Path(display), exclude)):
+                continue
+            if matcher is not None and matcher(name, False):
                 continue
             if is_link:
                 if skipped is not None:

@@ -18,10 +18,14 @@ from .options import Options
 from .results import FileResult, error_finding, needs_parsing
 
 
-def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> FileContext | None:
+def load(
+    result: FileResult, options: Options, prefilter_bytes: bool = True, charts: bool = False
+) -> FileContext | None:
     """Decode and parse a file; None when it has nothing for us or cannot be read (findings say why).
 
     ``prefilter_bytes=False`` parses files without any marker too (lint reads native pods that way).
+    ``charts``: a chart's template is read with its actions masked (lint); otherwise it is skipped and
+    said (explain and validate read manifests; the conversion reads templates through the pipeline).
     """
     if len(result.original) > options.max_file_size:
         if prefilter.may_contain_networking(result.original[: 1024 * 1024]):
@@ -42,7 +46,10 @@ def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> 
     if kind is not None:  # a chart's template: its actions masked (or a helper, reported)
         from .integrations.helm import chart
 
-        return chart.load_chart_file(result, options, kind)
+        if charts:
+            return chart.load_chart_file(result, options, kind)
+        chart.skipped(result)
+        return None
     try:
         source: SourceText = decode(result.original)
     except ConvertError as exc:
@@ -68,12 +75,13 @@ def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> 
         editor=Editor(source.text, source.newline, style),
         is_json=is_json,
     )
-    report_duplicate_keys(ctx)
+    check_documents(ctx)
     ctx.docs.extend(helm.raw_object_documents(docs, source.text, result.path, options))  # extraDeploy...
     return ctx
 
 
-def report_duplicate_keys(ctx: FileContext) -> None:
+def check_documents(ctx: FileContext) -> None:
+    """What makes a parsed file unfit to convert whatever it holds: keys given twice in one mapping."""
     for doc in ctx.docs:
         for key, name in iter_duplicate_keys(doc.root):
             ctx.report(

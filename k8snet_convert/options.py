@@ -37,7 +37,17 @@ class OutputMode(StrEnum):
     WRITE = "write"
     DIFF = "diff"
     CHECK = "check"
+    CHECK_DIFF = "check-diff"  # --check --diff: print the diff, and exit 1 when anything would change
     OUTPUT_DIR = "output-dir"
+
+    @property
+    def checks(self) -> bool:
+        """Whether a file that would change is a finding (``would-convert``) and fails the run."""
+        return self in (OutputMode.CHECK, OutputMode.CHECK_DIFF)
+
+    @property
+    def diffs(self) -> bool:
+        return self in (OutputMode.DIFF, OutputMode.CHECK_DIFF)
 
 
 class DraApiVersion(StrEnum):
@@ -72,6 +82,7 @@ class Options:
     verify_roundtrip: bool = False
     namespace: str | None = None
     exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True  # folder walks skip what git ignores (--no-gitignore: False)
     jobs: int | None = None
     quiet: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import verdict
 from .context import FileContext
 from .integrations import helm
 from .loading import load
@@ -44,11 +45,11 @@ def convert_file(
     if helm.template_kind(path) is not None:  # a chart's template: converted with its actions masked
         from .integrations.helm.chart import convert_template
 
-        return convert_template(result, options, inventory)
+        return convert_template(result, options, inventory, record_cross_file)
     if is_kustomization(path) and path is not None:
-        from .manifests import kustomize_convert
+        from .integrations import kustomize
 
-        if not kustomize_convert.may_change(path, data, options):
+        if not kustomize.may_change(path, data, options):
             return result
     ctx = load(result, options)
     if ctx is None:
@@ -59,15 +60,16 @@ def convert_file(
     helm.check_values(ctx)
     if is_kustomization(path):
         # kustomization.yaml: JSON 6902 patches and the namespace transformer configuration
-        from .manifests import kustomize_convert
+        from .integrations import kustomize
 
-        kustomize_convert.convert(ctx, result)
+        kustomize.convert(ctx, result)
     elif not _json6902_patch(ctx, result):
         from . import engine
-        from .manifests.kustomize import is_patch_file
+        from .integrations.kustomize.reading import is_patch_file, patch_namespace
 
         if path is not None:
             ctx.patch_test = lambda: is_patch_file(path)
+            ctx.patch_namespace = lambda obj: patch_namespace(path, obj.kind, obj.name)
         record_cross_file(result, ctx, engine.convert(ctx).readings)
     new_text = ctx.editor.result() if ctx.editor.edits and not ctx.has_errors else None
     if new_text is not None and options.verify_roundtrip:
@@ -83,13 +85,14 @@ def convert_file(
             _verify(result, new_text)
         if not result.failed:
             result.new = ctx.source.encode(new_text)
+    verdict.finish_file(result, ctx)  # suppression comments; check's would-convert finding
     return result
 
 
 def _json6902_patch(ctx: FileContext, result: FileResult) -> bool:
-    from .manifests import kustomize_convert
+    from .integrations import kustomize
 
-    return kustomize_convert.convert_patch_file(ctx, result)
+    return kustomize.convert_patch_file(ctx, result)
 
 
 def _verify(result: FileResult, new_text: str) -> None:
@@ -132,9 +135,7 @@ def record_cross_file(result: FileResult, ctx: FileContext, readings: dict[str, 
 
 def collect_inventory(files: Iterable[tuple[str, Path | None, bytes]], options: Options) -> Inventory:
     """The inventory of the given files (a run builds it in its workers; tests and callers use this)."""
-    from .scan import scan_bytes
-
     inventory = Inventory()
     for display, path, data in files:
-        scan_bytes(display, path, data, options, inventory)
+        helm.scan_bytes(display, path, data, options, inventory)
     return inventory

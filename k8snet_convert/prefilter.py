@@ -22,7 +22,7 @@ Kustomization files (``kustomization.yaml``, ``kustomization.yml``, ``Kustomizat
 are candidates too when they contain ``namespace`` (``results.needs_parsing``): such a kustomization
 needs the namespace transformer configuration if its resources hold NADs or PodNetworks. It is then
 read as plain data, and parsed for editing only when its resources say so
-(``kustomize_convert.may_change``, tested against the full reading in tests/test_kustomize.py).
+(``integrations.kustomize.may_change``, tested against the full reading in tests/test_kustomize.py).
 """
 
 from __future__ import annotations
@@ -61,7 +61,12 @@ def may_contain_networking(data: bytes, extra: tuple[bytes, ...] = ()) -> bool:
 
 # Kinds the run-wide inventory keeps (NADs, PodNetworks, DRA claims): a file without any of these bytes, nor
 # an escape or wide encoding that could hide them, holds nothing for it.
-FACT_MARKERS: tuple[bytes, ...] = (b"NetworkAttachmentDefinition", b"PodNetwork", b"resource.k8s.io")
+FACT_MARKERS: tuple[bytes, ...] = (
+    b"NetworkAttachmentDefinition",
+    b"PodNetwork",
+    b"resource.k8s.io",
+    b"targetNamespace",  # a Flux Kustomization deciding the namespace of what it deploys
+)
 
 
 def may_hold_facts(data: bytes) -> bool:

@@ -7,11 +7,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import prefilter
 from .errors import ConvertError
 from .findings import Finding, Severity
 from .options import Options, Target
+
+if TYPE_CHECKING:
+    from .suppress import Suppressions
 
 
 @dataclass
@@ -25,6 +29,7 @@ class FileResult:
     nad_refs: list[tuple[tuple[str, str], Finding]] = field(default_factory=list)  # uses, with a location
     podnetworks: list[tuple[str, tuple[str, str], str]] = field(default_factory=list)  # (name, NAD, identity)
     created: list[tuple[Path, bytes]] = field(default_factory=list)  # new files (kustomize configurations)
+    suppressions: Suppressions | None = None  # its ``# k8snet-convert: ignore[...]`` comments, if any
 
     @property
     def changed(self) -> bool:
@@ -99,7 +104,7 @@ def unreadable_folder_findings(folders: list[tuple[str, str]]) -> list[Finding]:
 def needs_parsing(path: Path | str | None, data: bytes, options: Options) -> bool:
     """Whether a file can hold anything for us: the byte pre-filter (with the pod markers of the dialects
     converted from), plus kustomizations that set a namespace (over resources that may hold NADs:
-    ``kustomize_convert.may_change`` looks further)."""
+    ``integrations.kustomize.may_change`` looks further)."""
     if prefilter.may_contain_networking(data, pod_markers(options)):
         return True
     return options.to is Target.NATIVE and is_kustomization(path) and KUSTOMIZATION_NAMESPACE_MARKER in data
@@ -175,3 +180,27 @@ def cross_file_findings(
                     )
                 )
     return findings
+
+
+def first_changed_line(original: bytes, new: bytes) -> int:
+    """1-based number of the first line of ``original`` that ``new`` changes, for ``file:line``.
+
+    Objects appended after the end point at the original's last line; 0 when nothing changes.
+    """
+    old_lines = _lines(original)
+    new_lines = _lines(new)
+    for number, (old, fresh) in enumerate(zip(old_lines, new_lines, strict=False), start=1):
+        if old != fresh:
+            return number
+    if len(old_lines) == len(new_lines):
+        return 0 if original == new else max(len(old_lines), 1)
+    return max(min(len(old_lines), len(new_lines) + 1), 1)
+
+
+def _lines(data: bytes) -> list[str]:
+    from .manifests.source import decode
+
+    try:
+        return decode(data).text.splitlines()
+    except ConvertError:
+        return data.decode("utf-8", errors="replace").splitlines()

@@ -61,6 +61,7 @@ def load_text(
     (``name``/``interfaceName`` entries only) has none, and the round trip must still read it. The
     inventory is ``inventory`` over the text's own objects. Raises YamlSyntaxError.
     """
+    from .loading import check_documents
     from .scan import file_inventory
 
     docs = parse_documents(text)
@@ -75,6 +76,7 @@ def load_text(
         editor=Editor(text, newline, style),
         is_json=is_json,
     )
+    check_documents(ctx)
     own = file_inventory(ctx)
     if inventory is not None:
         own.merge(inventory)
@@ -156,6 +158,7 @@ class Model:
     workloads: list[tuple[Item, Item]] = field(default_factory=list)  # (everything else, networks)
     others: list[Item] = field(default_factory=list)
     pn_nads: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+    ending: str = ""  # what follows the last document's content: blank lines, comments, the final newline
 
 
 def _canonical(value: Any) -> str:
@@ -250,7 +253,9 @@ def build_model(ctx: FileContext, carried: Any = None) -> Model:
     for pn in podnetworks.values():
         model.pn_nads[pn.name] = pn.nad
     text = ctx.text
-    for doc in ctx.docs:
+    if ctx.docs:
+        model.ending = text[content_end(text, ctx.docs[-1].root) :]
+    for index, doc in enumerate(ctx.docs):
         if not isinstance(doc.root, MappingNode):
             model.others.append(Item("a document", doc.root.start_mark.line + 1, _span(text, doc.root)))
             continue
@@ -265,7 +270,8 @@ def build_model(ctx: FileContext, carried: Any = None) -> Model:
                 continue  # a container: its items count (a wrapped JSON object is the same object)
             template = pod_template(obj)
             if is_nad(obj):
-                model.nads[(ctx.namespace_of(obj), obj.name)] = Item(label, line, _span(text, obj.node))
+                span = _document(ctx, index) if obj.list_seq is None else _span(text, obj.node)
+                model.nads[(ctx.namespace_of(obj), obj.name)] = Item(label, line, span)
             elif obj.kind == PODNETWORK_KIND and id(obj.node) in podnetworks:
                 pn = podnetworks[id(obj.node)]
                 value = {"nad": pn.nad, "enabled": pn.enabled, "problem": pn.problem}
@@ -286,6 +292,18 @@ def build_model(ctx: FileContext, carried: Any = None) -> Model:
             else:
                 model.others.append(Item(label, line, _span(text, obj.node)))
     return model
+
+
+def _document(ctx: FileContext, index: int) -> str:
+    """A whole document as written, from the line after its ``---`` (which is the separator's, not the
+    document's: a first document has none) to the next document, so the blank lines and comments after a
+    NAD count as the NAD's own."""
+    editor, docs = ctx.editor, ctx.docs
+    start, marker = editor.document_start(docs[index].root)
+    if marker:
+        start = editor.line_end(start)
+    end = editor.document_start(docs[index + 1].root)[0] if index + 1 < len(docs) else len(ctx.text)
+    return ctx.text[start:end]
 
 
 def _generated_device_class(obj: K8sObject) -> bool:
@@ -351,6 +369,8 @@ def compare(a: Model, b: Model, nads_dropped: bool = False) -> list[Difference]:
     """Why ``b`` is not semantically equal to ``a``; empty when it is. ``nads_dropped``: NADs may be
     missing from ``b`` (--drop-nads, outside the guarantee)."""
     found: list[Difference] = []
+    if a.ending != b.ending:
+        found.append(Difference(0, f"the end of the file comes back as {b.ending!r} instead of {a.ending!r}"))
     for key, item in a.nads.items():
         other = b.nads.get(key)
         if other is None and nads_dropped:

@@ -244,6 +244,36 @@ _RULES: tuple[Rule, ...] = (
         must therefore stay.""",
     ),
     _rule(
+        "downward-api-annotation",
+        WARN,
+        _CHECK,
+        "A container reads a Multus annotation through the downward API",
+        """An env var or a downwardAPI volume reads metadata.annotations['k8s.v1.cni.cncf.io/networks']
+        (or the default-network or network-status annotation, or all of metadata.annotations). Converting
+        the pod away from Multus removes the first two and Multus stops writing the others, so the reader
+        gets an empty value. Read the pod's networks from its status, or from what the network driver
+        writes, before converting.""",
+    ),
+    _rule(
+        "multi-network-policy",
+        WARN,
+        _CHECK,
+        "A MultiNetworkPolicy names NADs (k8s.v1.cni.cncf.io/policy-for)",
+        """MultiNetworkPolicy implementations find the interfaces to filter through the Multus
+        network-status of pods attached to the NADs named in policy-for. Pods converted away from Multus
+        have none, so the policy stops applying to them. The policy has no native form: write it again for
+        the implementation that replaces Multus, or keep the pods it protects on Multus.""",
+    ),
+    _rule(
+        "service-network",
+        WARN,
+        _CHECK,
+        "A Service names a NAD (k8s.v1.cni.cncf.io/service-network)",
+        """The Multus service abstraction builds the Service's endpoints from the interfaces pods have on
+        that NAD. Pods converted away from Multus have no Multus attachment, so the Service loses its
+        endpoints. Provide them by other means, or keep its pods on Multus.""",
+    ),
+    _rule(
         "network-status",
         INFO,
         _CHECK,
@@ -551,6 +581,29 @@ _RULES: tuple[Rule, ...] = (
         rendered output.""",
     ),
     _rule(
+        "kustomize-unit-blocked",
+        ERR,
+        _CONVERT,
+        "A file of a kustomization is not converted because another file of it cannot be",
+        """A base and the overlays that build on it are converted together or not at all: converting
+        some of their files would render half-migrated objects (the Multus annotation from the base and
+        spec.networks from an overlay's patch). The message names the file that blocked the rest and its
+        finding; fix that one and convert again.""",
+    ),
+    _rule(
+        "kustomize-namespace-template",
+        ERR,
+        _CONVERT,
+        "A name template with {namespace} cannot follow the namespace a kustomization sets",
+        """With a --name-template that contains {namespace}, a PodNetwork's name (and every pod's reference
+        to it) holds the namespace its NAD or pod was converted in. An overlay whose namespace: moves
+        those objects elsewhere would render a PodNetwork named after the old namespace next to NADs in
+        the new one, and two overlays would write one cluster-wide PodNetwork with two meanings. kustomize
+        cannot rename a PodNetwork for its namespace, so the conversion is refused. Use --name-template
+        '{name}' (PodNetwork names must then be unique across namespaces), or give the overlays NADs of
+        their own.""",
+    ),
+    _rule(
         "kustomize-namespace-config",
         INFO,
         _CONVERT,
@@ -617,8 +670,42 @@ _RULES: tuple[Rule, ...] = (
         "check: a file still uses Multus-era networking",
         """`k8snet-convert check` (and the pre-commit hook) found a file that converting to native
         multi-networking would change: a NetworkAttachmentDefinition without its PodNetwork, or a
-        workload with the k8s.v1.cni.cncf.io/networks annotation. Run the fix command shown, or the
-        k8snet-convert-fix hook.""",
+        workload with the k8s.v1.cni.cncf.io/networks annotation. The finding points at the first such
+        construct of the file. Run the fix command shown, or the k8snet-convert-fix hook. To keep one
+        construct as it is, put the suppression comment on its line: check then passes it (and
+        reports the file at its next construct, if any).""",
+    ),
+    _rule(
+        "flag-ignored",
+        WARN,
+        _CONVERT,
+        "An option does nothing for the chosen target",
+        """An option given on the command line or in the project configuration acts for other targets
+        only (--drop-nads, --device-class, --emit-device-class and --dra-api-version for --to dra;
+        --annotation-style for --to multus; the native objects' options such as --profile, --provider
+        and --name-template for --to native and --to multus), so this run ignores it. Remove it, or
+        check that --to is the target you meant.""",
+    ),
+    _rule(
+        "schema-violation",
+        ERR,
+        _CHECK,
+        "validate: an object does not match its JSON Schema",
+        """`k8snet-convert validate` checked a PodNetwork, PodNetworkAttachment,
+        NetworkAttachmentDefinition, DRA object, selection.json or pod spec.networks entry against
+        schemas/ and found a value the API would refuse or misread. The finding points at the value;
+        the message names the field and the constraint. A PodNetwork is checked against its own KEP
+        revision (the revision of the pod entries that name it, else --profile): the last revision
+        requires a domain-prefixed provider such as k8s.cni.cncf.io/multus.""",
+    ),
+    _rule(
+        "no-manifests",
+        WARN,
+        _INPUT,
+        "No manifest was found in an input",
+        """The run read no file: the folder is empty, holds no .yaml, .yml or .json file, or every file
+        in it is hidden, excluded (--exclude, the configuration's exclude) or ignored by git. Check
+        the path for a typo; --no-gitignore includes the files git ignores.""",
     ),
     _rule(
         "not-multus-provider",
@@ -715,11 +802,13 @@ _RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "podnetwork-not-found",
-        INFO,
+        WARN,
         _CONVERT,
-        "--to multus: a PodNetwork is not in the file; its NAD is inferred",
-        """The PodNetwork a pod names is not in the same file, so its NAD is found by inverting the name
-        template. Keep PodNetworks next to the workloads, or check the inferred NAD.""",
+        "A PodNetwork is not among the inputs; its NAD is guessed",
+        """The PodNetwork a pod names is in no input file (nor in the configuration's inventory paths), so
+        its NAD is found by inverting the name template, assuming the pod's namespace: the output may mean
+        another network than the input. Give the PodNetwork's file in the same run, or list its folder
+        under inventory: in the project configuration.""",
     ),
     _rule(
         "default-podnetwork-dropped",
@@ -751,6 +840,27 @@ _RULES: tuple[Rule, ...] = (
         "--to multus: a PodNetworkAttachment is kept",
         """It is used by no workload in the file, or it has content k8snet-convert never writes, so it
         cannot be folded back into the annotation. Convert it together with its workloads.""",
+    ),
+    _rule(
+        "primary-role-network",
+        WARN,
+        _CHECK,
+        'A NAD with "role": "primary": the primary network of its namespace, which KEP-3698 cannot say',
+        """OVN-Kubernetes user-defined networks marked "role": "primary" replace the cluster's default
+        network for the pods of their namespace. KEP-3698 has no per-namespace primary network: the
+        PodNetwork made from the NAD is cluster-wide and pods that name it get it as one more network. Keep
+        the network on OVN-Kubernetes' UserDefinedNetwork API, or make pods name it as their primary
+        network (v1.multus-cni.io/default-network) before converting.""",
+    ),
+    _rule(
+        "dra-bond-order",
+        WARN,
+        _CONVERT,
+        "--to dra: a bond of links in the container loses the order Multus attaches them in",
+        """A bond CNI config with "linksInContainer": true bonds interfaces the pod already has: Multus
+        attaches the member networks first, in the annotation's order. The CNI DRA driver prepares claims
+        in no order, so the bond may find no links. Keep such workloads on Multus or native, or build the
+        bond from host links.""",
     ),
     _rule(
         "short-form-impossible",

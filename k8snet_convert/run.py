@@ -6,7 +6,7 @@ import itertools
 import os
 import sys
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -16,7 +16,6 @@ from .errors import UsageError
 from .findings import Finding, Severity
 from .options import Options, OutputMode
 from .results import (
-    MIGRATION_LEFT,
     FileResult,
     cross_file_findings,
     is_kustomization,
@@ -24,12 +23,14 @@ from .results import (
     symlink_findings,
     unreadable_folder_findings,
 )
+from .verdict import Verdict, judge
 
 if TYPE_CHECKING:  # the pool machinery is imported only for runs big enough to use it
     import multiprocessing.context
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from .model import Inventory
+    from .suppress import Suppressions
 
 EXIT_OK = 0
 EXIT_WORK = 1
@@ -47,19 +48,14 @@ class RunResult:
     changed: list[str] = field(default_factory=list)  # display names of files that (would) change
     changed_lines: dict[str, int] = field(default_factory=dict)  # their first changed line, for file:line
     files_seen: int = 0
+    suppressions: dict[str, Suppressions] = field(default_factory=dict)  # by display name
 
     def exit_code(self, options: Options) -> int:
-        code = EXIT_OK
-        if options.mode is OutputMode.CHECK and (
-            self.changed or any(f.rule in MIGRATION_LEFT for f in self.findings)
-        ):
-            code = EXIT_WORK
-        errors = [f for f in self.findings if f.severity is Severity.ERROR]
-        if options.strict:
-            errors += [f for f in self.findings if f.severity is Severity.WARNING]
-        if errors:
-            code = max(code, EXIT_INVALID)
-        return code
+        return self.verdict(options).exit_code
+
+    def verdict(self, options: Options, extra: Iterable[Finding] = ()) -> Verdict:
+        """The run's final findings (with ``extra`` run-level ones), suppressions applied once."""
+        return judge([*self.findings, *extra], self.suppressions, options)
 
 
 # A run over fewer files than this stays in one process (pre-commit runs): a pool costs more than it saves.
@@ -115,7 +111,12 @@ def _convert(display: str, path: Path | None, data: bytes, options: Options) -> 
     from . import pipeline  # the parsing half: imported only when a file needs it
 
     try:
-        return pipeline.convert_file(display, path, data, options, _INVENTORY)
+        result = pipeline.convert_file(display, path, data, options, _INVENTORY)
+        if options.verify_helm and result.new is not None:
+            from .integrations.helm.verify import verify_result
+
+            verify_result(result, options)
+        return result
     except RecursionError:
         result = FileResult(display, path, data)
         result.findings.append(
@@ -139,48 +140,54 @@ _PLAIN: frozenset[str] = frozenset()
 _NAD_FILES: frozenset[str] = frozenset()
 
 
-def _process(entries: list[Entry], options: Options) -> list[Outcome]:
+def _process(entries: list[Entry], options: Options, units: list[str | None] | None = None) -> list[Outcome]:
     """Read, pre-filter and convert files (in a worker, or inline for small runs and stdin).
 
     Kustomizations come last within a batch; whether one needs the namespace configuration depends on
     its resources, which the survey has classified already (results still come back in input order).
+    ``units``: each entry's kustomization unit, when it shares one with other entries of the batch (they
+    are all in it): a unit's files are written together or not at all (``kustomize.units.block``).
     """
     outcomes: list[Outcome] = []
     kustomizations: list[int] = []
-    writes = files.StagedWrites() if options.mode is OutputMode.WRITE else None
     for display, stdin in entries:
         if not stdin and is_kustomization(display):
             kustomizations.append(len(outcomes))
             outcomes.append(None)
             continue
-        outcomes.append(_process_one(display, stdin, options, writes))
+        outcomes.append(_process_one(display, stdin, options))
     if kustomizations:
-        from .manifests.kustomize_convert import known_files
+        from .integrations.kustomize import known_files
 
         with known_files(_PLAIN, _NAD_FILES):
             for index in kustomizations:
                 display, stdin = entries[index]
-                outcomes[index] = _process_one(display, stdin, options, writes)
-    if writes is not None:
+                outcomes[index] = _process_one(display, stdin, options)
+    if units is not None and any(units):
+        from .integrations.kustomize.units import block
+
+        unit_of = {display: unit for (display, _), unit in zip(entries, units, strict=True) if unit}
+        block([o for o in outcomes if isinstance(o, FileResult)], unit_of)
+    if options.mode is OutputMode.WRITE:
+        writes = files.StagedWrites()
+        for outcome in outcomes:
+            if isinstance(outcome, FileResult):
+                _stage(outcome, writes)
         for result, exc in writes.commit(defer_rename_flush=True):  # run() flushes the renames
             assert isinstance(result, FileResult)
             result.findings.append(_write_failed(result.display, exc))
-    return outcomes
+    keep = options.mode in (OutputMode.STDOUT, OutputMode.OUTPUT_DIR)
+    return [o if keep or not isinstance(o, FileResult) or not _says_nothing(o) else None for o in outcomes]
 
 
-def _process_one(
-    display: str, stdin: bool, options: Options, writes: files.StagedWrites | None = None
-) -> Outcome:
+def _process_one(display: str, stdin: bool, options: Options) -> Outcome:
     data = _read_one(display, None if stdin else display)
     if isinstance(data, Finding):
         return data
-    keep = options.mode in (OutputMode.STDOUT, OutputMode.OUTPUT_DIR)
     if needs_parsing(None if stdin else display, data, options):
-        result = _convert(display, None if stdin else Path(display), data, options)
-        if writes is not None:
-            _stage(result, writes)
-        return result if keep or not _says_nothing(result) else None
-    if keep:  # printed or copied output needs every file's bytes
+        return _convert(display, None if stdin else Path(display), data, options)
+    if options.mode in (OutputMode.STDOUT, OutputMode.OUTPUT_DIR):
+        # printed or copied output needs every file's bytes
         return FileResult(display, None if stdin else Path(display), data)
     return None  # nothing to convert, nothing to deliver: on a big tree, most files
 
@@ -197,6 +204,8 @@ class _Survey:
     candidates: list[Entry] = field(default_factory=list)  # files that can hold something to convert
     plain: list[str] = field(default_factory=list)  # absolute paths of files without any marker
     unreadable: list[Finding] = field(default_factory=list)
+    # Each kustomization (absolute path) with the files it reads directly: the units of conversion.
+    kustomizations: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     seen: int = 0
 
     def merge(self, other: _Survey) -> None:
@@ -204,6 +213,7 @@ class _Survey:
         self.candidates += other.candidates
         self.plain += other.plain
         self.unreadable += other.unreadable
+        self.kustomizations += other.kustomizations
         self.seen += other.seen
 
 
@@ -222,11 +232,16 @@ def _survey_batch(entries: list[Entry], options: Options, facts_only: bool = Fal
             continue
         path = None if stdin else Path(display)
         if prefilter.may_hold_facts(data):
-            from .scan import scan_bytes  # the parsing half: only for files that hold facts
+            from .integrations.helm import scan_bytes  # the parsing half: only for files with facts
 
             scan_bytes(display, path, data, options, survey.inventory)
         if facts_only:
             continue
+        if not stdin and is_kustomization(display):
+            from .integrations.kustomize.units import links
+
+            here = os.path.normpath(os.path.join(cwd, display))
+            survey.kustomizations.append((here, links(here)))
         if stdin or needs_parsing(display, data, options):
             survey.candidates.append((display, stdin))
         else:
@@ -250,8 +265,18 @@ def _survey(
     from .model import Inventory
 
     batches: Iterator[tuple[list[Entry], bool]] = itertools.chain(
-        _batches(files.discover_names(inputs, options.exclude, links, unlisted), every, False),
-        _batches(files.discover_names(list(options.inventory), options.exclude), None, True),
+        _batches(
+            files.discover_names(inputs, options.exclude, links, unlisted, options.respect_gitignore),
+            every,
+            False,
+        ),
+        _batches(
+            files.discover_names(
+                list(options.inventory), options.exclude, None, None, options.respect_gitignore
+            ),
+            None,
+            True,
+        ),
     )
     head = list(itertools.islice(batches, 2))
     survey = _Survey(Inventory())
@@ -312,6 +337,52 @@ def _batches(
         yield batch, facts_only
 
 
+def _units(survey: _Survey, cwd: str) -> dict[str, str]:
+    """{display: kustomization unit} of the candidate files that share a unit with another one."""
+    if not survey.kustomizations:
+        return {}
+    from .integrations.kustomize.units import units
+
+    absolute = {
+        os.path.normpath(os.path.join(cwd, display)): display
+        for display, stdin in survey.candidates
+        if not stdin
+    }
+    return {absolute[file]: unit for file, unit in units(survey.kustomizations, absolute).items()}
+
+
+def _unit_batches(entries: list[Entry], unit_of: dict[str, str]) -> Iterator[list[int]]:
+    """Batches of entry indices, growing from FIRST_BATCH to BATCH_FILES, in input order except that a
+    kustomization unit's files all join the batch of its first file; stdin alone, in its place."""
+    members: dict[str, list[int]] = {}
+    for index, (display, stdin) in enumerate(entries):
+        unit = None if stdin else unit_of.get(display)
+        if unit is not None:
+            members.setdefault(unit, []).append(index)
+    taken: set[int] = set()
+    batch: list[int] = []
+    size = FIRST_BATCH
+    for index, (display, stdin) in enumerate(entries):
+        if index in taken:
+            continue
+        if stdin:
+            if batch:
+                yield batch
+                batch = []
+            yield [index]
+            continue
+        unit = unit_of.get(display)
+        group = members[unit] if unit is not None else [index]
+        taken.update(group)
+        batch.extend(group)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+            size = min(size * 2, BATCH_FILES)
+    if batch:
+        yield batch
+
+
 def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> RunResult:
     """Convert every input; deliver results in input order whatever --jobs is; gather findings.
 
@@ -334,6 +405,10 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     except BaseException:
         progress.stop()
         raise
+    if survey.inventory.target_namespaces:
+        from .scan import settle
+
+        settle(survey.inventory, options)
     _INVENTORY = survey.inventory
     cwd = os.getcwd()  # absolute paths, as the kustomizations' resources are resolved
     _PLAIN = frozenset(survey.plain)
@@ -343,33 +418,42 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
     outcome.files_seen = survey.seen
     outcome.findings.extend(survey.unreadable)
     entries: list[Entry] = every if every is not None else survey.candidates
+    unit_of = _units(survey, cwd)
     many = survey.seen > 1
-    # Batches in input order: their outcomes, or the worker task computing them.
-    pending: deque[list[Outcome] | Future[list[Outcome]]] = deque()
-    in_flight = 0  # files in ``pending``
+    # Batches in dispatch order (indices into ``entries``): their outcomes, or the worker task computing
+    # them. A batch holds whole kustomization units, so it may hold entries further on: outcomes wait in
+    # ``ready`` until every entry before them is delivered (input order, whatever --jobs is).
+    pending: deque[tuple[list[int], list[Outcome] | Future[list[Outcome]]]] = deque()
+    ready: dict[int, Outcome] = {}
+    next_index = 0
+    in_flight = 0  # files dispatched and not yet delivered
     pool: ProcessPoolExecutor | None = None
 
     def deliver_ready(block: bool) -> None:
-        nonlocal in_flight
+        nonlocal in_flight, next_index
         while pending:
-            head_batch = pending[0]
+            indices, head_batch = pending[0]
             if not isinstance(head_batch, list):
                 if not (block or head_batch.done()):
-                    return
+                    break
                 head_batch = head_batch.result()
             pending.popleft()
-            in_flight -= len(head_batch)
-            for item in head_batch:
-                _take(item, options, out, many, inputs, outcome, progress)
+            ready.update(zip(indices, head_batch, strict=True))
             block = False
+        while next_index in ready:
+            _take(ready.pop(next_index), options, out, many, inputs, outcome, progress)
+            next_index += 1
+            in_flight -= 1
 
-    def dispatch(batch: list[Entry]) -> None:
+    def dispatch(batch: list[int]) -> None:
         nonlocal in_flight
         in_flight += len(batch)
-        if pool is None or batch[0][1]:  # stdin is read here, never in a worker
-            pending.append(_process(batch, options))
+        chosen = [entries[i] for i in batch]
+        units = [unit_of.get(e[0]) for e in chosen] if unit_of else None
+        if pool is None or chosen[0][1]:  # stdin is read here, never in a worker
+            pending.append((batch, _process(chosen, options, units)))
         else:
-            pending.append(pool.submit(_process, batch, options))
+            pending.append((batch, pool.submit(_process, chosen, options, units)))
         deliver_ready(block=in_flight > WINDOW_FILES)
 
     try:
@@ -383,10 +467,11 @@ def run(inputs: list[str], options: Options, stdout: TextIO | None = None) -> Ru
                 initializer=_start_worker,
                 initargs=(_INVENTORY, _PLAIN, _NAD_FILES),
             )
-        for batch, _ in _batches(iter(entries), None, False):
+        for batch in _unit_batches(entries, unit_of):
             dispatch(batch)
         while pending:
             deliver_ready(block=True)
+        assert not ready and next_index == len(entries)
         if options.mode is OutputMode.WRITE and outcome.changed:
             files.flush_file_systems(inputs)  # the workers' renames, once for the whole run
     finally:
@@ -423,6 +508,8 @@ def _take(
         return
     try:
         _deliver(item, options, out, many, inputs)
+    except BrokenPipeError:  # stdout was closed (``| head``): the run ends, quietly (commands.guarded)
+        raise
     except OSError as exc:  # read-only folder, full disk, changed meanwhile: original kept
         item.findings.append(_write_failed(item.display, exc))
     _record(outcome, item)
@@ -469,7 +556,7 @@ def _prepare_fork() -> None:
     import gc
 
     from . import engine, pipeline, scan  # noqa: F401
-    from .manifests import kustomize_convert  # noqa: F401
+    from .integrations import kustomize  # noqa: F401
 
     gc.freeze()  # undone when the run ends (a library caller's later garbage must stay collectable)
 
@@ -503,8 +590,10 @@ def _fork_context() -> multiprocessing.context.BaseContext:
 def _record(outcome: RunResult, result: FileResult) -> None:
     """Keep findings and the small cross-file facts; let go of the file's bytes."""
     outcome.findings.extend(result.findings)
+    if result.suppressions is not None:
+        outcome.suppressions[result.display] = result.suppressions
     if result.changed:
-        from .report import first_changed_line
+        from .results import first_changed_line
 
         outcome.changed.append(result.display)
         outcome.changed_lines[result.display] = first_changed_line(
@@ -591,7 +680,7 @@ def _deliver(result: FileResult, options: Options, out: TextIO, many: bool, inpu
             out.write("\n")
         for path, data in result.created:
             out.write(f"---\n# Source: {path.as_posix()} (new)\n{_text(data)}")
-    elif mode is OutputMode.DIFF:
+    elif mode.diffs:
         if new is not None:
             out.write(unified_diff(result.display, _text(result.original), _text(new)))
         for path, data in result.created:

@@ -89,7 +89,7 @@ def test_check_exit_codes_and_listing(tree: Path, capsys: pytest.CaptureFixture[
     code, out, err = run_cli(["check", str(tree)], capsys)
     assert code == 1
     assert out == ""
-    assert f"{(tree / 'app' / 'pod.yaml').as_posix()}:6: error [would-convert]" in err  # file:line
+    assert f"{(tree / 'app' / 'pod.yaml').as_posix()}:7:5: error [would-convert]" in err  # the annotation key
     assert "fix with: k8snet-convert convert --write" in err
     code, _, _ = run_cli(["check", str(tree / "app" / "svc.yaml")], capsys)
     assert code == 0
@@ -255,7 +255,7 @@ def test_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     )
     code, _, err = run_cli(["validate", str(bad)], capsys)
     assert code == 2
-    assert "bad.yaml:1:1: PodNetwork Bad_Name: metadata.name" in err
+    assert "bad.yaml:4:9: error [schema-violation] PodNetwork Bad_Name: metadata.name" in err
     assert "spec.enabled" in err
     assert "spec.networks[0]" in err
 

@@ -101,7 +101,15 @@ def test_a_plain_check_imports_neither_typer_nor_a_parser(files: Path) -> None:
     assert _imports(["check", "--quiet", "svc.yaml"], files) == "0 True True False"
 
 
-HEAVY = ("pydantic", "rich", "jsonschema", "k8snet_convert.report.sarif_report", "k8snet_convert.schema")
+HEAVY = (
+    "pydantic",
+    "rich",
+    "jsonschema",
+    "pathspec",
+    "k8snet_convert.api",
+    "k8snet_convert.report.sarif_report",
+    "k8snet_convert.schema",
+)
 
 
 @pytest.mark.parametrize("argv", [["check", "svc.yaml"], ["check", "pod.yaml"], ["check", "--quiet", "app"]])

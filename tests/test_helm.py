@@ -76,13 +76,17 @@ def test_masked_template_parses_and_comes_back_byte_for_byte() -> None:
     docs = parse_documents(masked.text)
     assert docs and "{{" not in masked.text
     # Every placeholder maps back to exactly the text it stands for; what the engine may copy (actions amid
-    # text, comments of control lines) is restored from the placeholder alone.
+    # text) is restored from the placeholder alone; the masked text has the template's lines.
+    assert masked.text.count("\n") == text.count("\n")
     for piece in masked.pieces:
         assert masked.original[piece.start : piece.end] == text[piece.start : piece.end]
         assert masked.to_original(piece.masked_start) == piece.start
-        assert masked.to_original(piece.masked_end) == piece.end
-        if piece.kind in ("inline", "control"):
+        if piece.placeholder:  # an empty one maps to where its actions start: edits end before them
+            assert masked.to_original(piece.masked_end) == piece.end
+        if piece.kind == "inline":
             assert masked.restore(piece.placeholder) == piece.restored
+        if piece.kind in ("control", "hidden"):  # lines that write nothing: blank lines, as many
+            assert piece.placeholder == "\n" * text.count("\n", piece.start, piece.end)
     assert masked.to_original(len(masked.text)) == len(text)
     odd = mask("name: {{.Values.a}}-x\n")
     assert odd.restore(odd.text) == "name: {{ $.Values.a }}-x\n"  # written text says it from the root

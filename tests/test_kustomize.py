@@ -22,9 +22,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from k8snet_convert import pipeline
-from k8snet_convert.manifests import kustomize, kustomize_convert
-from k8snet_convert.manifests.kustomize_convert import NAMESPACE_CONFIG, SCOPE_TRANSFORMER
+from k8snet_convert import namespaces, pipeline
+from k8snet_convert.integrations import kustomize as kustomize_convert
+from k8snet_convert.integrations.kustomize import NAMESPACE_CONFIG, SCOPE_TRANSFORMER
+from k8snet_convert.integrations.kustomize import reading as kustomize
 from k8snet_convert.model import Finding, Severity
 from k8snet_convert.options import AttachmentParams, Options, OutputMode, Profile, Target
 from k8snet_convert.results import FileResult
@@ -1249,8 +1250,8 @@ def test_a_kustomization_added_later_is_seen(tmp_path: Path) -> None:
     """Folder listings are cached by the folder's modification time: a new kustomization is not missed."""
     app = tmp_path / "app"
     app.mkdir()
-    assert kustomize.nearest_kustomization(app) is None
+    assert namespaces.nearest_kustomization(app) is None
     (tmp_path / "kustomization.yaml").write_text("namespace: outer\n")
-    assert kustomize.nearest_kustomization(app) == tmp_path / "kustomization.yaml"
+    assert namespaces.nearest_kustomization(app) == tmp_path / "kustomization.yaml"
     (app / "kustomization.yaml").write_text("namespace: inner\n")
-    assert kustomize.nearest_kustomization(app) == app / "kustomization.yaml"
+    assert namespaces.nearest_kustomization(app) == app / "kustomization.yaml"

@@ -211,6 +211,56 @@ CASES = [
         {"app.yaml": pod("net-a"), "nad.yaml": nad()},
     ),
     Case(
+        "downward-api-annotation",
+        _files(
+            pod(
+                "net-a",
+                "  volumes:\n  - name: info\n    downwardAPI:\n      items:\n      - path: nets\n"
+                "        fieldRef:\n"
+                "          fieldPath: metadata.annotations['k8s.v1.cni.cncf.io/networks']\n",
+            )
+        ),
+        15,
+        _files(
+            pod(
+                "net-a",
+                "  volumes:\n  - name: info\n    downwardAPI:\n      items:\n      - path: labels\n"
+                "        fieldRef:\n          fieldPath: metadata.labels\n",
+            )
+        ),
+    ),
+    Case(
+        "multi-network-policy",
+        _files(
+            "apiVersion: k8s.cni.cncf.io/v1beta1\nkind: MultiNetworkPolicy\nmetadata:\n  name: deny\n"
+            "  namespace: lab\n  annotations:\n    k8s.v1.cni.cncf.io/policy-for: lab/net-a\nspec:\n"
+            "  podSelector: {}\n"
+        ),
+        7,
+        _files(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n"
+            "  namespace: lab\nspec:\n  podSelector: {}\n"
+        ),
+    ),
+    Case(
+        "service-network",
+        _files(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: lab\n  annotations:\n"
+            "    k8s.v1.cni.cncf.io/service-network: net-a\nspec:\n  selector: {app: a}\n"
+        ),
+        7,
+        _files(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: lab\nspec:\n"
+            "  selector: {app: a}\n"
+        ),
+    ),
+    Case(
+        "primary-role-network",
+        _files(nad().replace('"type": "macvlan",', '"type": "ovn-k8s-cni-overlay", "role": "primary",')),
+        7,
+        _files(nad().replace('"type": "macvlan",', '"type": "ovn-k8s-cni-overlay", "role": "secondary",')),
+    ),
+    Case(
         "invalid-cni-json",
         _files(nad().replace('"type": "macvlan",', '"type": "macvlan"')),
         8,  # inside the JSON: the error is on the config's second line
@@ -422,7 +472,16 @@ def test_every_rule_lint_reports_has_a_case() -> None:
     # Rules of checkers that do not exist yet (DRA, kustomize patches) and generic/rare input errors
     # tested separately below (unreadable-folder: tests/test_files.py) are the only linted rules
     # without a case in CASES.
-    separately = {"unreadable-file", "unreadable-folder", "too-deep", "symlink-skipped", "invalid-input"}
+    # no-manifests: tests/test_notices.py; schema-violation (validate's): tests/test_validate.py
+    separately = {
+        "unreadable-file",
+        "unreadable-folder",
+        "too-deep",
+        "symlink-skipped",
+        "invalid-input",
+        "no-manifests",
+        "schema-violation",
+    }
     pending = {r for r in rules.RULES if r.startswith("dra-") or r.startswith("kustomize-")}
     linted = {r.id for r in rules.RULES.values() if r.linted}
     assert linted - pending - separately == {c.rule for c in CASES}

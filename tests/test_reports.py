@@ -15,6 +15,7 @@ from k8snet_convert.cli import main
 from k8snet_convert.errors import UsageError
 from k8snet_convert.findings import Finding, Severity
 from k8snet_convert.report import ChangedFile, ReportFormat, Summary
+from k8snet_convert.results import first_changed_line
 
 from .conftest import FIXTURES
 
@@ -49,6 +50,16 @@ CHECK = Summary(
     exit_code=1,
     mode="check",
     changed=(ChangedFile("apps/web.yaml", 14),),
+)
+# What verdict.py makes of that file under check: a finding like any other, in every format.
+WOULD = Finding(
+    rule="would-convert",
+    severity=Severity.ERROR,
+    message="Multus-era networking: this file would be converted to native multi-networking",
+    file="apps/web.yaml",
+    line=14,
+    column=9,
+    hint="fix with: k8snet-convert convert --write apps/web.yaml",
 )
 
 
@@ -94,12 +105,12 @@ def test_text() -> None:
 
 
 def test_text_under_check_lists_each_file_with_its_line_and_the_fix() -> None:
-    assert reports.render(ReportFormat.TEXT, [], CHECK) == (
-        "apps/web.yaml:14: error [would-convert] Multus-era networking: this file would be converted to "
+    assert reports.render(ReportFormat.TEXT, [WOULD], CHECK) == (
+        "apps/web.yaml:14:9: error [would-convert] Multus-era networking: this file would be converted to "
         "native multi-networking\n"
         "    hint: fix with: k8snet-convert convert --write apps/web.yaml\n"
         "fix with: k8snet-convert convert --write apps/web.yaml\n"
-        "2 file(s) scanned, 1 would change; 0 error(s), 0 warning(s), 0 info(s)\n"
+        "2 file(s) scanned, 1 would change; 1 error(s), 0 warning(s), 0 info(s)\n"
     )
 
 
@@ -274,7 +285,8 @@ def test_junit() -> None:
     root = ET.fromstring(reports.render(ReportFormat.JUNIT, FINDINGS, SUMMARY))
     suite = root.find("testsuite")
     assert suite is not None
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("4", "3", "0")
+    # the run's own case passes: the failing findings' cases say why the run failed
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("4", "2", "0")
     cases = suite.findall("testcase")
     assert [c.get("name") for c in cases] == [
         "k8snet-convert convert",
@@ -282,8 +294,8 @@ def test_junit() -> None:
         "apps/nad.yaml:9:11 unknown-cni-version",
         "chart/t.yaml templated-file",
     ]
-    run_failure = cases[0].find("failure")
-    assert run_failure is not None and run_failure.get("message") == "exit code 2"
+    assert cases[0].find("failure") is None
+    assert (cases[0].findtext("system-out") or "").startswith("exit code 2: 3 file(s) scanned")
     failure = cases[1].find("failure")
     assert failure is not None
     assert (failure.get("type"), cases[1].get("line"), cases[1].get("file")) == (
@@ -313,9 +325,15 @@ def test_junit_stays_well_formed_with_control_characters() -> None:
 
 
 def test_junit_under_check_fails_each_file_that_would_change() -> None:
+    root = ET.fromstring(reports.render(ReportFormat.JUNIT, [WOULD], CHECK))
+    names = [c.get("name") for c in root.iter("testcase") if c.find("failure") is not None]
+    assert names == ["apps/web.yaml:14:9 would-convert"]
+
+
+def test_junit_run_case_fails_when_no_finding_explains_the_exit_code() -> None:
     root = ET.fromstring(reports.render(ReportFormat.JUNIT, [], CHECK))
     names = [c.get("name") for c in root.iter("testcase") if c.find("failure") is not None]
-    assert names == ["k8snet-convert check", "apps/web.yaml:14 would-convert"]
+    assert names == ["k8snet-convert check"]
 
 
 # -- markdown --------------------------------------------------------------------------------------------
@@ -399,4 +417,4 @@ def test_convert_check_writes_the_report_by_extension(
     ],
 )
 def test_first_changed_line(old: bytes, new: bytes, line: int) -> None:
-    assert reports.first_changed_line(old, new) == line
+    assert first_changed_line(old, new) == line

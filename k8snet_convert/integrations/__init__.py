@@ -1,1 +1,1 @@
-"""Integrations on top of the engine (ARCHITECTURE.md): they call the engine; it never imports them."""
+"""Integrations: the tools a repository is built with (kustomize, Helm), each calling the engine."""

@@ -29,7 +29,6 @@ from ..dialects.dra.reader import ClaimSource, CniRequest, DeviceStatus, DraFile
 from ..findings import Severity
 from ..manifests.objects import iter_objects
 from ..manifests.yamldoc import get, get_path
-from ..namespaces import resolve
 from ..results import FileResult
 
 
@@ -47,7 +46,7 @@ def _claims_not_found(ctx: FileContext, dra: DraFile) -> None:
     # Every claim object of the file counts, not only the CNI driver's: a GPU template that is present
     # is found, it is just not a network.
     present = {
-        (resolve(obj.namespace, ctx.options.namespace, ctx.path)[0], obj.kind, obj.name)
+        (ctx.resolve_namespace(obj.namespace)[0], obj.kind, obj.name)
         for doc in ctx.docs
         for obj in iter_objects(doc)
         if is_dra(obj) and obj.kind in CLAIM_KINDS

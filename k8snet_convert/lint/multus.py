@@ -21,10 +21,12 @@ def check(ctx: FileContext, result: FileResult) -> None:
     reading = DIALECTS["multus"].read(ctx)
     readings = {"multus": reading}
     record_cross_file(result, ctx, readings)
+    # Unlike convert, run the checks even when the file has errors already: one lint run should show
+    # every problem, not the first file-stopping one.
+    plan = EditPlan(ctx.editor, ctx.docs, ctx.is_json)
     if reading.nads or reading.workloads:
-        # Unlike convert, run the checks even when the file has errors already: one lint run should
-        # show every problem, not the first file-stopping one.
-        plan = EditPlan(ctx.editor, ctx.docs, ctx.is_json)
         native = DIALECTS["native"]
         native.emit(ctx, plan, reading.workloads, readings)
         native.emit_networks(ctx, plan, readings)
+    # What else reads the Multus names of the file (downward API, MultiNetworkPolicy, service-network).
+    DIALECTS["multus"].retire(ctx, plan, reading, reading.workloads, "native")

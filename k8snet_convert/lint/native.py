@@ -12,7 +12,6 @@ from typing import Protocol
 
 from yaml.nodes import Node
 
-from .. import namespaces
 from ..context import FileContext
 from ..dialects.native.entries import NetworkEntry, read_networks
 from ..dialects.native.objects import read_attachment, read_podnetwork
@@ -53,7 +52,7 @@ def check(ctx: FileContext, result: FileResult) -> None:
 
 
 def _namespace(ctx: FileContext, obj: K8sObject) -> str:
-    return namespaces.resolve(obj.namespace, ctx.options.namespace, ctx.path)[0]
+    return ctx.resolve_namespace(obj.namespace)[0]
 
 
 def _podnetwork(ctx: FileContext, result: FileResult, obj: K8sObject) -> None:

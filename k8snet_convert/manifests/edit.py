@@ -99,7 +99,11 @@ class Editor:
         return len(self.text) if nl < 0 else nl + 1
 
     def result(self) -> str:
-        return apply(self.text, self.edits)
+        text = apply(self.text, self.edits)
+        if self.text and not self.text.endswith("\n") and text.endswith("\n"):
+            # A file without a final newline keeps it so, whatever was removed at its end.
+            text = text[: -len(self.newline)] if text.endswith(self.newline) else text[:-1]
+        return text
 
     def _insert_lines(self, pos: int, block: str, rank: int = 0) -> None:
         """Insert whole lines at ``pos`` (a line start, or the end of a file without final newline)."""
@@ -109,12 +113,16 @@ class Editor:
 
     # -- mapping pairs -------------------------------------------------------------------------------
 
-    def remove_pair(self, mapping: MappingNode, key: Node, value: Node) -> None:
+    def remove_pair(
+        self, mapping: MappingNode, key: Node, value: Node, keep_comments: bool = True
+    ) -> list[str]:
+        """Remove a pair; returns the own-line comments it held (stripped), which stay in place unless
+        ``keep_comments`` is False: then they go with the pair, for the caller to put where it belongs."""
         pairs = mapping.value
         index = next(i for i, (k, _) in enumerate(pairs) if k is key)
         if mapping.flow_style:
             self._remove_flow_pair(mapping, index)
-            return
+            return []
         start = int(key.start_mark.index)
         ls = self.line_start(start)
         if self.text[ls:start].strip():
@@ -123,9 +131,8 @@ class Editor:
                 self._add(start, int(pairs[index + 1][0].start_mark.index), "")
             else:
                 self._add(start, content_end(self.text, value), "{}")
-            return
+            return []
         end = self.line_end(content_end(self.text, value))
-        # Own-line comments inside the removed lines stay: a comment is never dropped with a key.
         protected = _block_scalar_ranges(value)
         kept: list[str] = []
         pos = self.line_end(start)
@@ -136,7 +143,27 @@ class Editor:
             if line.lstrip().startswith("#") and not inside_scalar:
                 kept.append(line)
             pos = nxt
-        self._add(ls, end, "".join(kept))
+        self._add(ls, end, "".join(kept) if keep_comments else "")
+        return [line.strip() for line in kept]
+
+    def comments_above(self, key: Node) -> tuple[int, list[str]]:
+        """The own-line comments right above a key's line (no blank line between), which describe it:
+        where they start, and their text (stripped)."""
+        start = self.line_start(int(key.start_mark.index))
+        lines: list[str] = []
+        while start > 0:
+            prev = self.line_start(start - 1)
+            line = self.text[prev:start].strip()
+            if not line.startswith("#"):
+                break
+            lines.insert(0, line)
+            start = prev
+        return start, lines
+
+    def remove_text(self, start: int, end: int) -> None:
+        """Remove a span that is whole lines (comments a caller moves elsewhere)."""
+        if start < end:
+            self._add(start, end, "")
 
     def _remove_flow_pair(self, mapping: MappingNode, index: int) -> None:
         pairs = mapping.value
@@ -161,16 +188,31 @@ class Editor:
         rendered = render.dumps(new_value) if flow else render.scalar(new_value)
         self._add(int(value.start_mark.index), content_end(self.text, value), rendered)
 
-    def add_pair(self, mapping: MappingNode, key: str, value: Any) -> None:
-        """Append ``key: value`` as the mapping's last pair."""
+    def add_pair(
+        self,
+        mapping: MappingNode,
+        key: str,
+        value: Any,
+        comments: list[str] | tuple[str, ...] = (),
+        before: Node | None = None,
+    ) -> None:
+        """Add ``key: value`` as the mapping's last pair (or on its own lines right before the key
+        ``before``), with ``comments`` on the lines above it (block style only)."""
         if mapping.flow_style or self.style.json:
             self._add_flow_pair(mapping, key, value)
             return
-        _last_key, last_value = mapping.value[-1]
         col = int(mapping.value[0][0].start_mark.column)
+        block = "".join(" " * col + c + self.newline for c in comments)
+        block += render.pair_text(key, value, col, self.style, self.newline)
+        if before is not None:
+            at = self.line_start(int(before.start_mark.index))
+            if not self.text[at : int(before.start_mark.index)].strip():
+                self._insert_lines(self.comments_above(before)[0], block)
+                return
+        _last_key, last_value = mapping.value[-1]
         pos = self.line_end(content_end(self.text, last_value))
         # Several mappings can end on one line: the deepest one's new key goes first.
-        self._insert_lines(pos, render.pair_text(key, value, col, self.style, self.newline), rank=-col)
+        self._insert_lines(pos, block, rank=-col)
 
     def _add_flow_pair(self, mapping: MappingNode, key: str, value: Any) -> None:
         step = self.style.step if self.style.json else 0
@@ -221,7 +263,7 @@ class Editor:
             lines.extend(inner[1:])
         self._insert_lines(pos, "".join(line + self.newline for line in lines))
 
-    def _document_start(self, root: Node) -> tuple[int, bool]:
+    def document_start(self, root: Node) -> tuple[int, bool]:
         """Where a document's text starts: its ``---`` line (True) or its root's line (False)."""
         root_start = int(root.start_mark.index)
         ls = self.line_start(root_start)
@@ -239,26 +281,21 @@ class Editor:
         return ls, False
 
     def remove_document(self, root: Node, next_root: Node | None) -> None:
-        """Remove a whole document: from its ``---`` line up to the next document's ``---`` line.
+        """Remove a document: from its ``---`` line (and the comments that open it) to the end of its
+        content's last line.
 
-        The native writer inserts new documents as ``---`` + body right after a document, so removing
-        one gives back the original bytes.
+        What follows the content stays where it is — blank lines, comments, a ``...`` marker, the end of
+        the file: writers insert a document as ``---`` + body right after another's content, so removing it
+        gives back the original bytes, and a comment is never dropped with a document it does not open.
+        A first document without ``---`` takes ``next_root``'s marker with it, when there is one, so the
+        next document does not start the file with an empty one.
         """
-        start, has_marker = self._document_start(root)
-        if next_root is None:
-            end = len(self.text)
-        else:
-            end, next_marker = self._document_start(next_root)
-            if not has_marker and next_marker:
-                end = self.line_end(end)  # the first document loses no marker: drop the next one's
-        # A ``...`` end marker after the content belongs to the document before (where it was).
-        pos = self.line_end(content_end(self.text, root))
-        while pos < end:
-            if self.text.startswith("...", pos):
-                end = pos
-                break
-            pos = self.line_end(pos)
-        self._add(start, end, "")
+        start, has_marker = self.document_start(root)
+        self._add(start, self.line_end(content_end(self.text, root)), "")
+        if not has_marker and next_root is not None:
+            marker, next_marker = self.document_start(next_root)
+            if next_marker:
+                self._add(marker, self.line_end(marker), "")
 
     def remove_sequence_item(self, seq: SequenceNode, item: Node) -> None:
         """Remove one item of a block or flow sequence (a ``List``'s ``items``)."""

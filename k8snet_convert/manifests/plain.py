@@ -97,3 +97,12 @@ def load_mapping(path: str) -> dict[str, Any]:
 
 def unreadable(data: Any) -> bool:
     return data is _UNREADABLE
+
+
+def load_all(path: str) -> list[Any]:
+    """Every document of a manifest file as plain data ([] when it cannot be read or parsed)."""
+    try:
+        documents = parse_documents(decode(read_file(path)).text)
+        return [_value(d.root, {}) for d in documents if d.root is not None]
+    except (OSError, ConvertError, yaml.YAMLError, RecursionError, TypeError):
+        return []

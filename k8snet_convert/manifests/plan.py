@@ -112,23 +112,19 @@ class EditPlan:
             editor.add_documents_after(anchor.doc.root, objects)
 
     def _remove_objects(self) -> None:
-        """Whole documents go in runs (a neighbour's ``---`` line is never edited twice), List items one by
-        one in block lists and in runs in flow lists."""
+        """Whole documents one by one (each up to its content's end: what follows stays), List items one by
+        one in block lists and in runs in flow lists (one edit per item would overlap)."""
         if not self.removed:
             return
         gone = self.removed
         docs = self.docs
         top = {id(o.doc.root) for o in gone.values() if o.list_seq is None}
-        i = 0
-        while i < len(docs):
-            if id(docs[i].root) not in top:
-                i += 1
-                continue
-            j = i
-            while j + 1 < len(docs) and id(docs[j + 1].root) in top:
-                j += 1
-            self.editor.remove_document(docs[i].root, docs[j + 1].root if j + 1 < len(docs) else None)
-            i = j + 1
+        kept = [doc.root for doc in docs if id(doc.root) not in top]
+        for i, doc in enumerate(docs):
+            if id(doc.root) in top:
+                # The first document kept after it: it takes the place of a first document removed.
+                after = next((r for r in kept if r.start_mark.index > doc.root.start_mark.index), None)
+                self.editor.remove_document(doc.root, after if i == 0 else None)
         sequences: dict[int, SequenceNode] = {}
         for obj in gone.values():
             if obj.list_seq is not None:
@@ -197,6 +193,9 @@ class _TemplateWriter:
 
     plan: EditPlan
     edits: TemplateEdits
+    # Comments that described what left the template: they go with what takes its place (SPEC §7: a
+    # comment goes with the key it describes), or with it where nothing does.
+    moved: list[str] = field(default_factory=list)
 
     @property
     def editor(self) -> Editor:
@@ -212,8 +211,30 @@ class _TemplateWriter:
     def apply(self) -> None:
         edits = self.edits
         metadata_created = bool(edits.new_annotations) and self.template.metadata is None
+        self._annotations_removed()
         self._spec(keep_empty=metadata_created and self._flow(self.template.node))
         self._annotations()
+
+    def _take(self, mapping: MappingNode, key: Node, value: Node) -> None:
+        """Remove a pair, and the comments above and inside it, which move with what replaces it."""
+        if not self._flow(mapping):
+            start, lines = self.editor.comments_above(key)
+            self.editor.remove_text(start, self.editor.line_start(int(key.start_mark.index)))
+            self.moved += lines
+        self.moved += self.editor.remove_pair(mapping, key, value, keep_comments=False)
+
+    def _annotations_removed(self) -> None:
+        """Dropped annotations that nothing takes the place of (their comments move to the new keys)."""
+        edits = self.edits
+        if edits.new_annotations or not edits.drop_annotations:
+            return
+        annotations = self.template.annotations
+        assert annotations is not None
+        if len(annotations.value) <= len(edits.drop_annotations):
+            self._remove_annotations_map()
+        else:
+            for key, value in edits.drop_annotations:
+                self._take(annotations, key, value)
 
     # -- annotations ---------------------------------------------------------------------------------
 
@@ -224,35 +245,39 @@ class _TemplateWriter:
         if drop and new:
             assert annotations is not None
             flow = self._flow(annotations)
-            (key, value), rest = drop[0], drop[1:]
-            self.editor.replace_pair(key, value, new[-1][0], new[-1][1], flow)
-            for key, value in rest:
+            # An annotation written again takes its own place; the main new one (the last) the place of
+            # the first dropped one left; the others are appended.
+            places = {str(key.value): (key, value) for key, value in drop}
+            kept = [(name, text) for name, text in new if name in places]
+            fresh = [(name, text) for name, text in new if name not in places]
+            for name, text in kept:
+                key, value = places.pop(name)
+                self.editor.replace_pair(key, value, name, text, flow)
+            left = [pair for pair in drop if str(pair[0].value) in places]
+            if left and fresh:
+                (key, value), left = left[0], left[1:]
+                self.editor.replace_pair(key, value, fresh[-1][0], fresh[-1][1], flow)
+                fresh = fresh[:-1]
+            for key, value in left:
                 self.editor.remove_pair(annotations, key, value)
-            for name, text in new[:-1]:
+            for name, text in fresh:
                 self.editor.add_pair(annotations, name, text)
-        elif drop:
-            assert annotations is not None
-            if len(annotations.value) <= len(drop):
-                self._remove_annotations_map()
-            else:
-                for key, value in drop:
-                    self.editor.remove_pair(annotations, key, value)
         elif new:
             self._add_annotations(new)
 
     def _remove_annotations_map(self) -> None:
         """An emptied ``annotations:`` goes; an emptied template ``metadata:`` with it (a Pod keeps its
         own metadata: it holds the name)."""
-        template, editor = self.template, self.editor
+        template = self.template
         metadata = template.metadata
         assert metadata is not None
         pair = get_pair(metadata, "annotations")
         assert pair is not None
         meta_pair = get_pair(template.node, "metadata")
         if len(metadata.value) == 1 and template.obj.kind != "Pod" and meta_pair is not None:
-            editor.remove_pair(template.node, meta_pair[0], meta_pair[1])
+            self._take(template.node, meta_pair[0], meta_pair[1])
         else:
-            editor.remove_pair(metadata, pair[0], pair[1])
+            self._take(metadata, pair[0], pair[1])
 
     def _add_annotations(self, values: list[tuple[str, str]]) -> None:
         editor, template = self.editor, self.template
@@ -260,7 +285,7 @@ class _TemplateWriter:
         annotations = template.annotations
         if annotations is not None and (annotations.value or annotations.flow_style):
             for name, text in values:
-                editor.add_pair(annotations, name, text)
+                editor.add_pair(annotations, name, text, self._comments())
             return
         metadata = template.metadata
         if metadata is not None:
@@ -268,7 +293,13 @@ class _TemplateWriter:
             if pair is not None:  # ``annotations:``, ``annotations: null`` or an empty block
                 self._fill_null(pair[1], data)
             elif metadata.value:
-                editor.add_pair(metadata, "annotations", data)
+                # A Pod's own metadata usually says its annotations before its labels (the corpus: 58 of 65
+                # pods with both); a pod template's, after them (50 of 72 templates).
+                labels = (
+                    get_pair(metadata, "labels") if template.obj.kind == "Pod" and not template.path else None
+                )
+                before = labels[0] if labels is not None else None
+                editor.add_pair(metadata, "annotations", data, self._comments(), before)
             else:
                 self._fill_null(metadata, {"annotations": data})
             return
@@ -276,7 +307,7 @@ class _TemplateWriter:
         if pair is not None:  # ``metadata:`` with no value
             self._fill_null(pair[1], {"annotations": data})
         elif not self._insert_before_spec({"annotations": data}):
-            editor.add_pair(template.node, "metadata", {"annotations": data})
+            editor.add_pair(template.node, "metadata", {"annotations": data}, self._comments())
 
     def _insert_before_spec(self, metadata: dict[str, Any]) -> bool:
         """``metadata:`` on its own lines right before ``spec:``, where a conversion removed it."""
@@ -289,11 +320,16 @@ class _TemplateWriter:
         line = editor.line_start(start)
         if editor.text[line:start].strip():  # ``- spec:``: not a line of its own
             return False
-        text = render.pair_text(
-            "metadata", metadata, int(key.start_mark.column), editor.style, editor.newline
-        )
+        col = int(key.start_mark.column)
+        text = "".join(" " * col + c + editor.newline for c in self._comments())
+        text += render.pair_text("metadata", metadata, col, editor.style, editor.newline)
         self.plan.raw(line, line, text)
         return True
+
+    def _comments(self) -> list[str]:
+        """The moved comments, once: the first key written takes them."""
+        comments, self.moved = self.moved, []
+        return comments
 
     def _fill_null(self, node: Node, data: dict[str, Any]) -> None:
         """Replace an empty or ``null`` value by a flow mapping (valid in YAML and JSON alike)."""
@@ -339,7 +375,7 @@ class _TemplateWriter:
                 empty = get_pair(template.node, "spec")  # ``spec:`` with no value
                 if empty is not None:
                     editor.remove_pair(template.node, empty[0], empty[1])
-                editor.add_pair(template.node, "spec", dict(new))
+                editor.add_pair(template.node, "spec", dict(new), self._comments())
             return
         spec_pair = get_pair(template.node, "spec")
         emptied = len(spec.value) <= len(drop)
@@ -349,9 +385,9 @@ class _TemplateWriter:
             return
         if drop and not new and emptied and spec_pair is not None and not keep_empty:
             # The forward conversion added the whole spec to a patch that had none: it goes again.
-            editor.remove_pair(template.node, spec_pair[0], spec_pair[1])
+            self._take(template.node, spec_pair[0], spec_pair[1])
             return
         for key, value in drop:
-            editor.remove_pair(spec, key, value)
+            self._take(spec, key, value)
         for name, value in new:
-            editor.add_pair(spec, name, value)
+            editor.add_pair(spec, name, value, self._comments())

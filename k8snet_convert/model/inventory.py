@@ -7,6 +7,7 @@ file's output stays its own text with its own edits: the inventory only answers 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -82,6 +83,19 @@ class Inventory:
             self.add_claim(claim)
         self.target_namespaces.update(other.target_namespaces)
         self.template_actions.update(other.template_actions)
+
+    def relocate(self, namespace_of: Callable[[Network], str]) -> None:
+        """Resolve again the namespace of every NAD that does not say its own (once the whole run is
+        known: a Flux Kustomization read after a NAD's file decides that NAD's namespace)."""
+        moved: dict[NadKey, list[Network]] = {}
+        for key, networks in self.definitions.items():
+            for network in networks:
+                if not network.namespaced:
+                    network = replace(network, key=(namespace_of(network), key[1]))
+                known = moved.setdefault(network.key, [])
+                if network not in known:
+                    known.append(network)
+        self.definitions = moved
 
     # -- questions -----------------------------------------------------------------------------------
 

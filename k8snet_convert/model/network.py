@@ -20,6 +20,8 @@ class Network:
     file: str = ""  # where it is defined (display name)
     # Other files that define the same NAD differently: no definition may win by file order.
     conflicts: tuple[str, ...] = field(default=(), compare=False)
+    # Whether the NAD says its namespace (metadata.namespace), or it was resolved for its file.
+    namespaced: bool = field(default=True, compare=False)
 
     @cached_property
     def config(self) -> dict[str, Any] | None:

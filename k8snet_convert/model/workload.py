@@ -39,6 +39,9 @@ class Workload:
     anchor_path: str  # the YAML path of that node
     host_network: bool = False
     primary_anchor: Any = None  # where the primary network is said, when it is said apart from the rest
+    # The source says, in so many words, that the pod has no secondary network (the annotation '[]', or
+    # spec.networks listing the cluster default network alone): a writer that can say it, says it too.
+    explicit_empty: bool = False
     # How the source wrote it, where a writer of the same dialect may normalise it: the KEP revision of
     # native entries, the resource.k8s.io version of DRA claims, the form of the Multus annotation.
     variant: str | None = None

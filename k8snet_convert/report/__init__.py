@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import importlib
 import os
-import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from ..errors import UsageError
-from ..findings import Finding, Severity
+from ..findings import Finding
 from ..options import Options
+
+# Under ``check``, each file that would change is an error finding of this rule, made with the other
+# findings (verdict.py): reports render it like any other, so every format counts the same list.
+from ..verdict import WOULD_CONVERT as WOULD_CONVERT
 
 
 class ReportFormat(StrEnum):
@@ -46,12 +49,11 @@ class Summary:
     mode: str
     # Optional context; reports that lack it simply say less.
     changed: tuple[ChangedFile, ...] = ()
-    suppressed: int = 0  # findings hidden by ``# k8snet-convert: ignore[...]`` comments (lint)
+    suppressed: int = 0  # findings hidden by ``# k8snet-convert: ignore[...]`` comments
     inputs: tuple[str, ...] = ()  # what the run was given: the markdown report draws their networks
     options: Options | None = None
+    quiet: bool = False  # --quiet: the text format lists only errors (its counts stay those of every finding)
 
-
-WOULD_CONVERT = "would-convert"
 
 # ``.sarif.json`` is common for SARIF (GitHub's upload action takes any name): the double suffix wins.
 _BY_SUFFIX: dict[str, ReportFormat] = {
@@ -64,54 +66,28 @@ _BY_SUFFIX: dict[str, ReportFormat] = {
 }
 
 
-def format_for(path: Path, explicit: str | None) -> ReportFormat:
-    """``--report-format`` when given, else by the report file's extension (text when unknown)."""
+def format_for(path: Path, explicit: str | None, where: str = "") -> ReportFormat:
+    """``--report-format`` when given, else by the report file's extension (text when unknown).
+
+    ``where`` prefixes the error of a wrong ``explicit`` value: the configuration file it came from."""
     if explicit:
         try:
             return ReportFormat(explicit.lower())
         except ValueError:
             choices = ", ".join(f.value for f in ReportFormat)
-            raise UsageError(f"unknown report format {explicit!r} (choose from {choices})") from None
+            raise UsageError(f"{where}unknown report format {explicit!r} (choose from {choices})") from None
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes[-2:] == [".sarif", ".json"]:
         return ReportFormat.SARIF
     return _BY_SUFFIX.get(path.suffix.lower(), ReportFormat.TEXT)
 
 
-def check_findings(summary: Summary) -> list[Finding]:
-    """Under ``check``, each file that would change is a problem of its own: one finding per file.
+def fix_command(files: list[str], summary: Summary | None = None) -> str:
+    """The command that converts ``files`` in place (with the run's ``--to`` when not native)."""
+    from ..verdict import fix_command as command
 
-    The JSON report lists these files under ``changedFiles`` instead, so its findings stay what the
-    pipeline found.
-    """
-    if summary.mode != "check":
-        return []
-    target = summary.options.to.value if summary.options is not None else "native"
-    what = "Multus-era networking: " if summary.command == "check" else ""
-    return [
-        Finding(
-            rule=WOULD_CONVERT,
-            severity=Severity.ERROR,
-            message=f"{what}this file would be converted to {TARGETS[target]}",
-            file=item.file,
-            line=item.line,
-            hint=f"fix with: {fix_command([item.file], target)}",
-        )
-        for item in summary.changed
-    ]
-
-
-# What each target is called in messages.
-TARGETS = {
-    "native": "native multi-networking",
-    "multus": "Multus (NetworkAttachmentDefinitions and the networks annotation)",
-    "dra": "DRA claims for the CNI DRA driver",
-}
-
-
-def fix_command(files: list[str], target: str = "native") -> str:
-    to = "" if target == "native" else f"--to {target} "
-    return f"k8snet-convert convert {to}--write " + " ".join(shlex.quote(f) for f in files)
+    options = summary.options if summary is not None else None
+    return command(files, options.to) if options is not None else command(files)
 
 
 def render(fmt: ReportFormat, findings: list[Finding], summary: Summary) -> str:
@@ -142,28 +118,3 @@ def write_report(path: Path, explicit: str | None, findings: list[Finding], summ
     content = render(fmt, findings, summary)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(content, encoding="utf-8")
-
-
-def first_changed_line(original: bytes, new: bytes) -> int:
-    """1-based number of the first line of ``original`` that ``new`` changes, for ``file:line``.
-
-    Objects appended after the end point at the original's last line; 0 when nothing changes.
-    """
-    old_lines = _lines(original)
-    new_lines = _lines(new)
-    for number, (old, fresh) in enumerate(zip(old_lines, new_lines, strict=False), start=1):
-        if old != fresh:
-            return number
-    if len(old_lines) == len(new_lines):
-        return 0 if original == new else max(len(old_lines), 1)
-    return max(min(len(old_lines), len(new_lines) + 1), 1)
-
-
-def _lines(data: bytes) -> list[str]:
-    from ..errors import ConvertError
-    from ..manifests.source import decode
-
-    try:
-        return decode(data).text.splitlines()
-    except ConvertError:
-        return data.decode("utf-8", errors="replace").splitlines()

@@ -8,7 +8,7 @@ message can never end the command early or forge another.
 from __future__ import annotations
 
 from ..findings import Finding, Severity
-from . import Summary, check_findings
+from . import Summary
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -35,5 +35,5 @@ def annotation(finding: Finding) -> str:
 
 
 def render(findings: list[Finding], summary: Summary) -> str:
-    lines = [annotation(f) for f in [*findings, *check_findings(summary)]]
+    lines = [annotation(f) for f in findings]
     return "".join(line + "\n" for line in lines)

@@ -1,9 +1,10 @@
 """JUnit XML, for CI systems that show test reports (GitLab's ``artifacts:reports:junit``, Jenkins).
 
-One test suite per run. The first test case is the run itself: it fails when the exit code is not 0,
-so a clean report still has one passing case (an empty suite confuses some readers). Then one case per
+One test suite per run. The first test case is the run itself, with its exit code and summary, so a
+clean report still has one passing case (an empty suite confuses some readers). Then one case per
 finding: errors and warnings are failures (``type`` says which), infos pass with the message as
-output. Under ``check``, each file that would change is a failing case too.
+output. Under ``check``, each file that would change is a failing case (``would-convert``) like any
+finding, so ``failures`` counts the errors and warnings every other format counts.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..findings import Finding, Severity
-from . import Summary, check_findings
+from . import Summary
 from .text_report import location, summary_line
 
 SUITE = "k8snet-convert"
@@ -47,24 +48,24 @@ def _case(suite: ET.Element, finding: Finding) -> bool:
 
 
 def render(findings: list[Finding], summary: Summary) -> str:
-    every = [*findings, *check_findings(summary)]
     root = ET.Element("testsuites", name=SUITE)
     suite = ET.SubElement(root, "testsuite", name=f"{SUITE} {summary.command}")
     run_case = ET.SubElement(
         suite, "testcase", classname=f"{SUITE}.run", name=f"k8snet-convert {summary.command}"
     )
-    failures = 0
-    if summary.exit_code != 0:
+    failures = sum(_case(suite, finding) for finding in findings)
+    outcome = f"exit code {summary.exit_code}: {summary_line(findings, summary)}"
+    # The findings' cases explain a failing run, so the failures count exactly the errors and warnings
+    # of the other formats; the run's own case fails only if nothing else would show the failure.
+    if summary.exit_code != 0 and not failures:
         failures += 1
         failure = ET.SubElement(
             run_case, "failure", type="exit-code", message=f"exit code {summary.exit_code}"
         )
-        failure.text = summary_line(findings, summary)
+        failure.text = outcome
     else:
-        ET.SubElement(run_case, "system-out").text = summary_line(findings, summary)
-    for finding in every:
-        failures += _case(suite, finding)
-    total = str(len(every) + 1)
+        ET.SubElement(run_case, "system-out").text = outcome
+    total = str(len(findings) + 1)
     for element in (root, suite):
         element.set("tests", total)
         element.set("failures", str(failures))

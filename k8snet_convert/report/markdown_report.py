@@ -4,7 +4,7 @@ diagram of the inputs' workloads and networks (GitHub and GitLab render Mermaid 
 from __future__ import annotations
 
 from ..findings import Finding
-from . import Summary, check_findings
+from . import Summary
 from .text_report import location
 
 # A diagram of thousands of workloads helps nobody and can exceed comment size limits.
@@ -17,9 +17,8 @@ def cell(text: str) -> str:
 
 
 def render(findings: list[Finding], summary: Summary) -> str:
-    every = [*findings, *check_findings(summary)]
-    counts = {s: sum(1 for f in every if f.severity.value == s) for s in ("error", "warning", "info")}
-    verb = "would change" if summary.mode in ("check", "diff") else "changed"
+    counts = {s: sum(1 for f in findings if f.severity.value == s) for s in ("error", "warning", "info")}
+    verb = "would change" if summary.mode in ("check", "check-diff", "diff") else "changed"
     out = [
         f"# k8snet-convert {summary.command}",
         "",
@@ -38,9 +37,9 @@ def render(findings: list[Finding], summary: Summary) -> str:
     if summary.suppressed:
         out.append(f"| suppressed | {summary.suppressed} |")
     out += ["", "## Findings", ""]
-    if every:
+    if findings:
         out += ["| severity | rule | location | message | hint |", "|---|---|---|---|---|"]
-        for f in every:
+        for f in findings:
             cells = (f.severity.value, f"`{f.rule}`", f"`{cell(location(f))}`", cell(f.message), cell(f.hint))
             out.append("| " + " | ".join(cells) + " |")
     else:

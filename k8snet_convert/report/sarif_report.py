@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from .. import __version__, rules
 from ..findings import Finding, Severity
-from . import Summary, check_findings
+from . import Summary
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -92,9 +92,8 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
 
 
 def document(findings: list[Finding], summary: Summary) -> dict[str, Any]:
-    every = [*findings, *check_findings(summary)]
     catalogue = list(rules.RULES.values())
-    catalogue += [rules.get(r) for r in sorted({f.rule for f in every} - set(rules.RULES))]
+    catalogue += [rules.get(r) for r in sorted({f.rule for f in findings} - set(rules.RULES))]
     index = {rule.id: i for i, rule in enumerate(catalogue)}
     return {
         "$schema": SARIF_SCHEMA,
@@ -119,7 +118,7 @@ def document(findings: list[Finding], summary: Summary) -> dict[str, Any]:
                     }
                 ],
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(f, index[f.rule]) for f in every],
+                "results": [_result(f, index[f.rule]) for f in findings],
             }
         ],
     }

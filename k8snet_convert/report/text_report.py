@@ -3,12 +3,15 @@ summary line last. Editors and terminals make ``file:line:col`` clickable."""
 
 from __future__ import annotations
 
-from ..findings import Finding
-from . import Summary, check_findings, fix_command
+from ..findings import Finding, Severity
+from . import WOULD_CONVERT, Summary, fix_command
+
+# Where a finding about the run itself is said to be (a flag that does nothing for the target).
+COMMAND_LINE = "(command line)"
 
 
 def location(finding: Finding) -> str:
-    where = finding.file or "-"
+    where = finding.file or COMMAND_LINE
     if finding.line:
         where += f":{finding.line}"
         if finding.column:
@@ -18,26 +21,30 @@ def location(finding: Finding) -> str:
 
 def render(findings: list[Finding], summary: Summary) -> str:
     lines = []
-    for f in [*findings, *check_findings(summary)]:
+    shown = [f for f in findings if f.severity is Severity.ERROR] if summary.quiet else findings
+    for f in shown:
         lines.append(f"{location(f)}: {f.severity.value} [{f.rule}] {f.message}")
         if f.path:
             lines.append(f"    at {f.path}")
         if f.hint:
             lines.append(f"    hint: {f.hint}")
-    if summary.mode == "check" and summary.changed:
-        target = summary.options.to.value if summary.options is not None else "native"
-        lines.append(f"fix with: {fix_command([c.file for c in summary.changed], target)}")
+    fixable = list(dict.fromkeys(f.file for f in findings if f.rule == WOULD_CONVERT and f.file != "-"))
+    if fixable:
+        lines.append(f"fix with: {fix_command(fixable, summary)}")
     lines.append(summary_line(findings, summary))
     return "\n".join(lines) + "\n"
 
 
 def summary_line(findings: list[Finding], summary: Summary) -> str:
-    counts = {s: sum(1 for f in findings if f.severity.value == s) for s in ("error", "warning", "info")}
-    verb = "would change" if summary.mode in ("check", "diff") else "changed"
+    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+    verb = "would change" if summary.mode in ("check", "check-diff", "diff") else "changed"
     text = f"{summary.files_scanned} file(s) scanned, "
     if summary.command == "lint":
-        text = f"{summary.files_scanned} file(s) linted"
-        text += f" ({summary.suppressed} finding(s) suppressed); " if summary.suppressed else "; "
+        text = f"{summary.files_scanned} file(s) linted; "
     else:
         text += f"{summary.files_changed} {verb}; "
-    return text + f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info(s)"
+    text += (
+        f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), "
+        f"{counts[Severity.INFO]} info(s)"
+    )
+    return text + (f"; {summary.suppressed} suppressed" if summary.suppressed else "")

@@ -31,7 +31,6 @@ from ...manifests.objects import K8sObject, PodTemplate, iter_objects, pod_templ
 from ...manifests.yamldoc import get, get_path, scalar, to_python
 from ...model import Severity
 from ...model.names import PRIMARY_INTERFACE, invalid_interface_reason
-from ...namespaces import resolve
 from . import (
     ALLOCATION_MODE,
     CLAIM_KIND,
@@ -310,7 +309,7 @@ class _Reader:
         nad, embedded = self._provenance(obj)
         source = ClaimSource(
             obj=obj,
-            namespace=resolve(obj.namespace, self.ctx.options.namespace, self.ctx.path)[0],
+            namespace=self.ctx.resolve_namespace(obj.namespace)[0],
             requests=[cni[name] for name in order if name in cni],
             other_requests=[name for name in order if name not in cni],
             nad=nad,
@@ -499,7 +498,7 @@ class _Reader:
         seq = get(template.spec, "resourceClaims")
         if not isinstance(seq, SequenceNode) or not seq.value:
             return None
-        namespace = resolve(obj.namespace, self.ctx.options.namespace, self.ctx.path)[0]
+        namespace = self.ctx.resolve_namespace(obj.namespace)[0]
         claims: list[PodClaim] = []
         for item in seq.value:
             if not isinstance(item, MappingNode):

@@ -24,7 +24,6 @@ from ...manifests.yamldoc import get, scalar
 from ...model import Attachment as Element
 from ...model import NadKey, Severity, Workload
 from ...model.names import INTERFACE_HINT, PRIMARY_INTERFACE, dns_label, invalid_interface_reason, short_hash
-from ...namespaces import resolve
 from ..base import NadSite
 from . import DEVICE_CLASS_KIND, PARAMETERS_LIMIT, TEMPLATE_KIND
 from .config import (
@@ -35,6 +34,7 @@ from .config import (
     nesting,
     parameters,
     parameters_size,
+    plugin_chain,
     template_object,
 )
 
@@ -92,7 +92,7 @@ class DraWriter:
         for doc in self.ctx.docs:
             for obj in iter_objects(doc):
                 if obj.kind == TEMPLATE_KIND and id(obj.node) not in leaving:
-                    ns, _ = resolve(obj.namespace, self.ctx.options.namespace, self.ctx.path)
+                    ns, _ = self.ctx.resolve_namespace(obj.namespace)
                     self.existing_templates.add((ns, obj.name))
                 elif obj.kind == DEVICE_CLASS_KIND and id(obj.node) not in leaving:
                     self.existing_classes.add(obj.name)
@@ -103,6 +103,19 @@ class DraWriter:
                 plans.append((wl, attachments))
         if self.ctx.has_errors:
             return []  # the file stays untouched: no edits to make
+        if plans and self.ctx.is_patch:
+            for wl, _ in plans:
+                self.ctx.report(
+                    "kustomize-patch-unsupported",
+                    Severity.ERROR,
+                    f"{wl.label} is in a kustomize patch: its network claims need ResourceClaimTemplates, "
+                    "which a patch cannot create",
+                    node=wl.anchor,
+                    path=wl.anchor_path,
+                    hint="convert the base's workloads and drop the patch's networks, or convert the "
+                    "rendered output (kubectl kustomize DIR | k8snet-convert convert --to dra -)",
+                )
+            return []
         if not self._name([a for _, atts in plans for a in atts]):
             return []
         emitted: set[tuple[str, str]] = set()
@@ -304,9 +317,9 @@ class _WorkloadPlan:
             self.report(
                 "dra-default-network",
                 Severity.ERROR,
-                "v1.multus-cni.io/default-network replaces the pod's primary network; DRA claims only add "
-                "interfaces, so it has no DRA form",
-                hint="convert this workload with --to native, or remove the annotation",
+                f"its primary network is {wl.primary.label}, not the cluster default network; DRA claims "
+                "only add interfaces, so it has no DRA form",
+                hint="convert this workload with --to native, or keep the cluster default network as primary",
                 node=wl.primary_anchor,
             )
             raise _Abort
@@ -391,6 +404,17 @@ class _WorkloadPlan:
                 f"{where}: the claim's parameters are {size} bytes; the API server accepts at most "
                 f"{PARAMETERS_LIMIT}",
                 hint="shrink the CNI config, or keep this network on Multus",
+            )
+        if any(p.get("type") == "bond" and p.get("linksInContainer") is True for p in plugin_chain(config)):
+            # Multus attaches a pod's networks in the annotation's order, so a bond made of links in the
+            # container finds its member interfaces; the DRA driver prepares claims in no order.
+            self.report(
+                "dra-bond-order",
+                Severity.WARNING,
+                f'{where}: a bond of links in the container ("linksInContainer": true) needs its member '
+                "networks attached first, which Multus does in the annotation's order; DRA claims are "
+                "prepared in no order, so the bond may find no links",
+                hint="keep this workload on Multus (or --to native), or build the bond from host links",
             )
         if resource_name and nad not in self.writer.device_warned:
             self.writer.device_warned.add(nad)

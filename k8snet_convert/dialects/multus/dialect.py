@@ -8,8 +8,9 @@ from ...manifests.plan import EditPlan
 from ...model import Inventory, Workload
 from ...options import Options
 from ..base import Reading
-from . import reader, writer
+from . import other_readers, reader, writer
 from .nad import is_nad, network_of
+from .other_readers import OtherReaders
 
 
 class MultusDialect:
@@ -24,7 +25,10 @@ class MultusDialect:
     def retire(
         self, ctx: FileContext, plan: EditPlan, reading: Reading, converted: list[Workload], target: str
     ) -> None:
-        """NADs stay in every dialect (they hold the CNI config): nothing but the annotations goes."""
+        """NADs stay in every dialect (they hold the CNI config): nothing but the annotations goes. What
+        else read those annotations, or names the NADs, is told (``other_readers``)."""
+        if isinstance(reading.own, OtherReaders):
+            other_readers.report(ctx, reading.own, converted, target)
 
     def normalisation_asked(self, options: Options) -> bool:
         return "annotation_style" in options.given and options.annotation_style.value != "auto"

@@ -11,6 +11,7 @@ from ...context import FileContext
 from ...manifests.objects import K8sObject
 from ...manifests.yamldoc import get_path, scalar
 from ...model import Network, Severity
+from ...options import Target
 from ..base import NadSite
 
 NAD_KIND = "NetworkAttachmentDefinition"
@@ -30,11 +31,12 @@ def network_of(obj: K8sObject, namespace: str, display: str) -> Network:
         scalar(get_path(obj.node, "spec", "config")),
         scalar(get_path(obj.node, "metadata", "annotations", RESOURCE_NAME_KEY)),
         display,
+        namespaced=obj.namespace is not None,
     )
 
 
 def read_nad(ctx: FileContext, obj: K8sObject) -> NadSite:
-    namespace = ctx.namespace_of(obj)
+    namespace = ctx.namespace_of(obj, baked=ctx.options.to is Target.NATIVE)
     name = obj.name
     nad = NadSite(network_of(obj, namespace, ctx.display), obj)
     resource_name = nad.network.resource_name
@@ -103,6 +105,7 @@ def _check_config(ctx: FileContext, nad: NadSite, node: ScalarNode, where: str) 
             path=where,
         )
         return None
+    _primary_role(ctx, nad, node, where, config)
     config_name = config.get("name")
     if isinstance(config_name, str) and config_name and config_name != nad.name:
         ctx.report(
@@ -135,6 +138,32 @@ def _check_config(ctx: FileContext, nad: NadSite, node: ScalarNode, where: str) 
             hint="Multus: delegate must have the 'type' or 'plugin' field",
         )
     return config
+
+
+def _primary_role(
+    ctx: FileContext, nad: NadSite, node: ScalarNode, where: str, config: dict[str, Any]
+) -> None:
+    """OVN-Kubernetes user-defined networks with ``"role": "primary"`` replace the namespace's primary
+    network; KEP-3698 has no per-namespace primary network, so the conversion means something else."""
+    plugins = [config, *(p for p in config.get("plugins") or [] if isinstance(p, dict))]
+    if not any(p.get("role") == "primary" for p in plugins):
+        return
+    text = str(node.value)
+    at = text.find('"role"')
+    line, column = locate_in_scalar(ctx.text, node, max(at, 0))
+    ctx.report(
+        "primary-role-network",
+        Severity.WARNING,
+        f'NetworkAttachmentDefinition {nad.namespace}/{nad.name} has "role": "primary" (an OVN-Kubernetes '
+        "user-defined network: the primary network of its namespace's pods, in place of the cluster's); "
+        "KEP-3698 has no per-namespace primary network: its PodNetwork is cluster-wide, and pods that name "
+        "it get it as one more network, not as their primary one",
+        path=where,
+        line=line,
+        column=column,
+        hint="keep this network on OVN-Kubernetes' UserDefinedNetwork API, or make the pods name it as their "
+        "primary network (v1.multus-cni.io/default-network) before converting",
+    )
 
 
 def locate_in_scalar(text: str, node: ScalarNode, pos: int) -> tuple[int, int]:

@@ -12,8 +12,10 @@ from ...manifests.objects import K8sObject, PodTemplate, guessed_templates, iter
 from ...manifests.yamldoc import get, get_pair, get_path, is_true, scalar
 from ...model import Footprint, Severity, Workload
 from ..base import Reading
+from . import other_readers
 from .annotation import ParsedElement, parse_default_network, parse_networks
 from .nad import is_nad, read_nad
+from .other_readers import OtherReaders
 
 NETWORKS_KEY = "k8s.v1.cni.cncf.io/networks"
 DEFAULT_NETWORK_KEY = "v1.multus-cni.io/default-network"
@@ -71,7 +73,12 @@ def read_workload(ctx: FileContext, obj: K8sObject, template: PodTemplate) -> Wo
     default_ref = _annotation(template, DEFAULT_NETWORK_KEY)
     if networks_ref is None and default_ref is None:
         return None
-    namespace = ctx.namespace_of(obj)
+    # With {namespace} in the name template, the pod's namespace is written into the PodNetwork names
+    # of its networks: a guess must be said louder.
+    options = ctx.options
+    namespace = ctx.namespace_of(
+        obj, baked="{namespace}" in options.name_template and options.to.value == "native"
+    )
     networks: list[ParsedElement] = []
     default: ParsedElement | None = None
     ok = True
@@ -136,6 +143,7 @@ def read_workload(ctx: FileContext, obj: K8sObject, template: PodTemplate) -> Wo
         anchor_path=template.key_path("metadata", "annotations", str(anchor.key.value)),
         host_network=is_true(get(template.spec, "hostNetwork")),
         primary_anchor=default_ref.value if default_ref is not None else None,
+        explicit_empty=networks_ref is not None and not networks,
         variant=networks[0].form if networks else default.form if default else None,
     )
 
@@ -179,11 +187,14 @@ def _kubevirt(ctx: FileContext, obj: K8sObject, result: Reading) -> None:
 
 def read_file(ctx: FileContext) -> Reading:
     result = Reading("multus")
+    readers = OtherReaders()
+    result.own = readers
     for doc in ctx.docs:
         for obj in iter_objects(doc):
             if is_nad(obj):
                 result.nads.append(read_nad(ctx, obj))
                 continue
+            other_readers.note(obj, readers)
             if obj.is_kubevirt:
                 _kubevirt(ctx, obj, result)
                 continue

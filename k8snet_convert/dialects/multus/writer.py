@@ -30,7 +30,9 @@ def annotation_values(wl: Workload, style: AnnotationStyle) -> list[tuple[str, s
     values: list[tuple[str, str]] = []
     if wl.primary is not None:
         values.append((DEFAULT_NETWORK_KEY, format_annotation([wl.primary.element], STYLES[style])))
-    if wl.networks:
+    if wl.networks or (wl.primary is None and wl.explicit_empty):
+        # Said empty is kept empty: '[]' (the forward conversion writes it as spec.networks with the
+        # cluster default network alone, which comes back as '[]').
         values.append((NETWORKS_KEY, format_annotation([a.element for a in wl.networks], STYLES[style])))
     return values
 

@@ -30,25 +30,22 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ... import namespaces
 from ...context import FileContext
 from ...manifests.objects import K8sObject, PodTemplate, guessed_templates, iter_objects, pod_template
 from ...manifests.yamldoc import get, get_pair, is_true, scalar
-from ...model import Attachment, Footprint, Severity, Workload
-from ...options import Profile
+from ...model import Severity
 from ..base import Reading
-from .entries import ENTRY_KEYS, INTERFACE_KEY, NetworkEntry, read_networks
+from .entries import ENTRY_KEYS, INTERFACE_KEY, read_networks
 from .objects import (
     CONFIGMAP_KIND,
-    NativeAttachment,
     NativePodNetwork,
-    SelectionCarrier,
     read_attachment,
     read_carrier,
     read_podnetwork,
 )
 from .profiles import ATTACHMENT_KIND, PARAMS_ANNOTATION, PODNETWORK_KIND, profile_of
 from .resolve import WorkloadResolution
+from .workload import NativeFile, NativeWorkload
 
 # The carrier keys that say where an element goes; parameters never move them.
 PLACEMENT_KEYS = frozenset({"name", "namespace", "interface", "interfacerequest"})
@@ -56,86 +53,14 @@ PLACEMENT_KEYS = frozenset({"name", "namespace", "interface", "interfacerequest"
 MULTUS_KEYS = ("k8s.v1.cni.cncf.io/networks", "v1.multus-cni.io/default-network")
 
 
-@dataclass
-class NativeWorkload:
-    obj: K8sObject
-    template: PodTemplate
-    namespace: str
-    networks_pair: tuple[ScalarNode, Node]
-    params_pair: tuple[ScalarNode, Node] | None
-    entries: list[NetworkEntry] = field(default_factory=list)
-    default_network: Attachment | None = None  # None: the cluster's default network
-    networks: list[Attachment] = field(default_factory=list)
-    attachments: list[NativeAttachment] = field(default_factory=list)  # the carriers it consumed
-    carriers: list[SelectionCarrier] = field(default_factory=list)
-    ok: bool = True
-
-    @property
-    def name(self) -> str:
-        return self.obj.name or self.obj.generate_name.rstrip("-") or self.obj.kind.lower()
-
-    @property
-    def label(self) -> str:
-        return f"{self.obj.kind} {self.name}"
-
-    def model(self) -> Workload:
-        footprint = Footprint(
-            annotations=[self.params_pair] if self.params_pair is not None else [],
-            spec=[self.networks_pair],
-            objects=[*(a.obj for a in self.attachments), *(c.obj for c in self.carriers)],
-        )
-        keys: set[str] = set()
-        for entry in self.entries:
-            keys |= entry.keys
-        profile = profile_of(keys)
-        return Workload(
-            template=self.template,
-            dialect="native",
-            namespace=self.namespace,
-            primary=self.default_network,
-            networks=list(self.networks),
-            footprint=footprint,
-            anchor=self.networks_pair[1],
-            anchor_path=self.template.key_path("spec", "networks"),
-            host_network=is_true(get(self.template.spec, "hostNetwork")),
-            variant=profile.value if profile is not None else None,
-        )
-
-
-@dataclass
-class NativeFile:
-    """The native objects of a file, and its workloads as read (the dialect's own record)."""
-
-    podnetworks: list[NativePodNetwork] = field(default_factory=list)
-    attachments: list[NativeAttachment] = field(default_factory=list)
-    configmaps: list[SelectionCarrier] = field(default_factory=list)
-    workloads: list[NativeWorkload] = field(default_factory=list)
-    # Which KEP revision and apiVersion the file was written in (None: not said, or mixed).
-    profile: Profile | None = None
-    api_version: str | None = None
-
-    def podnetwork(self, name: str) -> NativePodNetwork | None:
-        return next((p for p in self.podnetworks if p.name == name), None)
-
-    def attachment(self, namespace: str, name: str) -> NativeAttachment | None:
-        return next((a for a in self.attachments if (a.namespace, a.name) == (namespace, name)), None)
-
-    def configmap(self, namespace: str, name: str) -> SelectionCarrier | None:
-        return next((c for c in self.configmaps if (c.namespace, c.name) == (namespace, name)), None)
-
-
-# ----------------------------------------------------------------------------------------------------
-# Reading
-
-
 def quiet_namespace(ctx: FileContext, obj: K8sObject) -> str:
     """The namespace of an object without reporting the fallback (the workload's finding says it)."""
-    return namespaces.resolve(obj.namespace, ctx.options.namespace, ctx.path)[0]
+    return ctx.resolve_namespace(obj.namespace)[0]
 
 
 def podnetwork_namespace(ctx: FileContext, obj: K8sObject) -> str:
     """What a PodNetwork's NAD reference without a namespace means: the namespace its file is applied in."""
-    return namespaces.resolve(None, ctx.options.namespace, ctx.path)[0]
+    return ctx.resolve_namespace(None)[0]
 
 
 @dataclass
@@ -190,7 +115,7 @@ class NativeReader:
     def _podnetwork(self, obj: K8sObject) -> NativePodNetwork:
         pn = read_podnetwork(obj, self.ctx.options.provider, podnetwork_namespace(self.ctx, obj))
         if pn.unnamed_namespace and pn.nad is not None:
-            _, source = namespaces.resolve(None, self.ctx.options.namespace, self.ctx.path)
+            _, source = self.ctx.resolve_namespace(None)
             if source == "default":
                 ref = next(r for r in pn.refs if r.is_nad)
                 self.ctx.report(
@@ -282,7 +207,7 @@ class NativeReader:
         if not wl.ok:
             return wl
         params = self._params_annotation(wl)
-        WorkloadResolution(self, wl, params).run()
+        WorkloadResolution(self.ctx, self.result, wl, params).run()
         return wl
 
     def _error(

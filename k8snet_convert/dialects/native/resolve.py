@@ -17,7 +17,7 @@ import contextlib
 import ipaddress
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ...context import FileContext
 from ...errors import AnnotationError
@@ -33,9 +33,7 @@ from ...model.names import (
 from .entries import NetworkEntry
 from .objects import CONFIGMAP_KIND, NativeAttachment, ParamsRef
 from .profiles import PARAMS_ANNOTATION, SELECTION_KEY
-
-if TYPE_CHECKING:
-    from .reader import NativeFile, NativeReader, NativeWorkload
+from .workload import NativeFile, NativeWorkload
 
 # The carrier keys that say where an element goes; parameters never move them.
 PLACEMENT_KEYS = frozenset({"name", "namespace", "interface", "interfacerequest"})
@@ -57,27 +55,23 @@ def _family_text(families: frozenset[int] | set[int]) -> str:
 class WorkloadResolution:
     """The entries of one workload read back into selection elements."""
 
-    reader: NativeReader
+    ctx: FileContext
+    file: NativeFile
     wl: NativeWorkload
     params: dict[str, dict[str, Any]]
     used_params: set[str] = field(default_factory=set)
     interfaces: dict[int, str] = field(default_factory=dict)  # entry index -> the interface Multus gives it
 
-    @property
-    def ctx(self) -> FileContext:
-        return self.reader.ctx
-
-    @property
-    def file(self) -> NativeFile:
-        return self.reader.result
-
     def error(self, entry: NetworkEntry, rule: str, message: str, hint: str = "") -> None:
-        self.reader._error(self.wl, rule, message, entry.node, entry.path, hint)
+        self.wl.ok = False
+        self.ctx.report(
+            rule, Severity.ERROR, f"{self.wl.label}: {message}", node=entry.node, path=entry.path, hint=hint
+        )
 
     def warn(self, entry: NetworkEntry | None, rule: str, message: str, hint: str = "") -> None:
         node = entry.node if entry else self.wl.networks_pair[1]
         path = entry.path if entry else self.wl.template.key_path("spec", "networks")
-        self.reader.report(rule, Severity.WARNING, f"{self.wl.label}: {message}", node, path, hint)
+        self.ctx.report_strict(rule, Severity.WARNING, f"{self.wl.label}: {message}", node, path, hint)
 
     def run(self) -> None:
         wl = self.wl
@@ -85,6 +79,7 @@ class WorkloadResolution:
             return
         primary, *secondary = wl.entries
         if primary.network == DEFAULT_NETWORK:
+            self._default_named_nad(primary)
             if primary.interface not in (None, PRIMARY_INTERFACE):
                 self.warn(
                     primary,
@@ -118,6 +113,26 @@ class WorkloadResolution:
             )
         self.check_interfaces()
         self.check_gateways()
+
+    def _default_named_nad(self, entry: NetworkEntry) -> None:
+        """``default`` is the cluster's default network; a PodNetwork of that name that serves a NAD is
+        another network, which this pod does not get."""
+        in_file = self.file.podnetwork(DEFAULT_NETWORK)
+        found = (
+            in_file.fact(self.ctx.display)
+            if in_file is not None
+            else self.ctx.inventory.podnetwork(DEFAULT_NETWORK)
+        )
+        if found is not None and found.nad is not None:
+            self.warn(
+                entry,
+                "podnetwork-name-collision",
+                f"the primary entry names 'default', the cluster's default network, but PodNetwork default "
+                f"serves NetworkAttachmentDefinition {found.nad[0]}/{found.nad[1]}: the pod is read as "
+                "having the cluster's default network",
+                hint="rename that PodNetwork; if the pod means the NAD, write it as "
+                "v1.multus-cni.io/default-network by hand",
+            )
 
     # -- one entry -----------------------------------------------------------------------------------
 
@@ -222,7 +237,7 @@ class WorkloadResolution:
             )
             return None
         for key in parsed[0].ignored_keys:
-            self.reader.report(
+            self.ctx.report_strict(
                 "ignored-by-multus",
                 Severity.WARNING,
                 f"{wl.label}: network {network!r}: Multus silently ignores the key {key!r}; it is carried "
@@ -375,7 +390,7 @@ class WorkloadResolution:
             if "{namespace}" not in template:
                 # The name says nothing about the namespace: the pod's (Multus's for the default network).
                 # A guess: the output may mean another network than the input (SPEC §5).
-                self.reader.report(
+                self.ctx.report_strict(
                     "podnetwork-not-found",
                     Severity.WARNING,
                     f"{self.wl.label}: PodNetwork {network!r} is not among the inputs; assuming "

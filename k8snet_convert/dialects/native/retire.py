@@ -18,7 +18,7 @@ from ...model import Severity, Workload
 from ...model.names import DEFAULT_NETWORK
 from ..base import Reading
 from .objects import NativeAttachment, NativePodNetwork, SelectionCarrier, extra_fields
-from .reader import NativeFile
+from .workload import NativeFile
 
 
 def retire(

@@ -288,6 +288,21 @@ class _WorkloadConversion:
                     f"{att.label} maps to PodNetwork 'default', the name of the cluster's default network",
                     hint="use --name-template '{namespace}.{name}'",
                 )
+            elif att.network == DEFAULT_NETWORK and att.parsed is not None:
+                # v1.multus-cni.io/default-network: default names a NAD (Antrea's and others' way of
+                # replacing the cluster network); as the primary entry 'default' it would silently mean
+                # the cluster's own default network instead.
+                self.error(
+                    "podnetwork-name-collision",
+                    f"the primary network is {att.label}, a NetworkAttachmentDefinition that happens to be "
+                    "called 'default'; its PodNetwork would be 'default', which KEP-3698 reserves for the "
+                    "cluster's default network: a different network",
+                    hint="decide which you mean: if the NAD only restates the cluster's default network, "
+                    "remove v1.multus-cni.io/default-network; else rename the NAD, or convert with "
+                    "--name-template '{namespace}.{name}' (its PodNetwork is then "
+                    f"'{att.parsed.namespace}.default')",
+                    node=self.wl.primary_anchor,
+                )
             if att.network in seen:
                 self.error(
                     "duplicate-network",
@@ -469,24 +484,26 @@ class _WorkloadConversion:
         # default-network's unnamed namespace is --multus-namespace, not the pod's: always written.
         if att.primary and "namespace" not in selection:
             selection = {"name": selection.pop("name"), "namespace": att.parsed.namespace, **selection}
-        ordered = selection
+        # Namespaces decided at apply time stay undecided (SPEC §6): a workload without metadata.namespace
+        # gets its namespace from `kubectl apply -n`, kustomize or Flux, and so must the objects written
+        # with it. The ConfigMap is always in the attachment's own namespace, which is what a reference
+        # without a namespace means: the reference never says it, so it cannot disagree with an overlay.
+        where = {"namespace": wl.namespace} if wl.template.obj.namespace else {}
         return [
             {
                 "apiVersion": opts.pod_api_version,
                 "kind": ATTACHMENT_KIND,
-                "metadata": {"name": name, "namespace": wl.namespace},
+                "metadata": {"name": name, **where},
                 "spec": {
                     "podNetworkName": att.network,
-                    "parametersRefs": [
-                        {"group": "", "kind": "ConfigMap", "name": name, "namespace": wl.namespace}
-                    ],
+                    "parametersRefs": [{"group": "", "kind": "ConfigMap", "name": name}],
                 },
             },
             {
                 "apiVersion": "v1",
                 "kind": "ConfigMap",
-                "metadata": {"name": name, "namespace": wl.namespace},
-                "data": {SELECTION_KEY: render.dumps(ordered, separators=(",", ":"))},
+                "metadata": {"name": name, **where},
+                "data": {SELECTION_KEY: render.dumps(selection, separators=(",", ":"))},
             },
         ]
 

@@ -21,6 +21,7 @@ from .paths import chart_root, is_values_file, template_kind
 if TYPE_CHECKING:
     from ...context import FileContext
     from ...manifests.yamldoc import Document
+    from ...model import Inventory
     from ...options import Options
     from ...results import FileResult
 
@@ -30,6 +31,7 @@ __all__ = [
     "is_values_file",
     "other_template",
     "raw_object_documents",
+    "scan_bytes",
     "template_kind",
     "template_syntax",
 ]
@@ -51,6 +53,26 @@ def raw_object_documents(
     from .values import raw_object_documents as found
 
     return found(docs, path, options)
+
+
+def scan_bytes(display: str, path: Path | None, data: bytes, options: Options, inventory: Inventory) -> None:
+    """The survey's reading of one file (``scan.scan_bytes``): a chart's template with its actions
+    masked, the raw objects of values files and HelmReleases as objects of their own."""
+    if template_kind(path) == "template":
+        from .chart import scan_template
+
+        scan_template(display, path, data, options, inventory)
+        return
+    from ...scan import scan_bytes as scan
+
+    scan(
+        display,
+        path,
+        data,
+        options,
+        inventory,
+        lambda docs, text: raw_object_documents(docs, text, path, options),
+    )
 
 
 def check_values(ctx: FileContext) -> None:

@@ -10,82 +10,32 @@ converted: they are reported when they hold Multus-era networking.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from yaml.nodes import Node
 
 from ...context import FileContext
 from ...errors import ConvertError
 from ...findings import Finding, Severity
-from ...loading import report_duplicate_keys
 from ...manifests.edit import Editor
 from ...manifests.render import detect_style
 from ...manifests.source import SourceText, decode
-from ...manifests.yamldoc import Document, YamlSyntaxError, line_col, parse_documents
+from ...manifests.yamldoc import Document, YamlSyntaxError, iter_duplicate_keys, parse_documents
 from ...options import Options
 from ...results import FileResult, error_finding
 from . import footprints, paths
 from .mask import Masked, TemplateSyntaxError, mask, repair
 from .paths import chart_root, holds_multus, template_kind
+from .template_context import TemplateContext
 
 if TYPE_CHECKING:
+    from ...dialects.base import Reading
     from ...model import Inventory
 
 # A template that does not parse even with its actions masked: at most this many lines of actions are
 # said another way before giving up (each try is one more parse).
 MAX_REPAIRS = 16
-
-
-# -- the context a template is converted in ---------------------------------------------------------------
-
-
-@dataclass
-class TemplateContext(FileContext):
-    """A chart template's masked text as a file of its own: findings point into the template as written,
-    with its actions in the messages instead of placeholders."""
-
-    masked: Masked | None = None
-    chart: Path | None = None
-    analysis: footprints.Analysis = field(default_factory=footprints.Analysis)
-
-    def report(
-        self,
-        rule: str,
-        severity: Severity,
-        message: str,
-        node: Node | None = None,
-        path: str = "",
-        hint: str = "",
-        line: int = 0,
-        column: int = 0,
-    ) -> None:
-        masked = self.masked
-        if masked is None:
-            super().report(rule, severity, message, node, path, hint, line, column)
-            return
-        if node is not None and not line:
-            line, column = line_col(node)
-        if rule == "invalid-cni-json" and self.analysis.templated_config(line):
-            rule, severity = "helm-templated-config", Severity.INFO
-            message = (
-                message.split(": invalid CNI JSON")[0]
-                + ": the CNI config is built by template actions, so it is not checked here"
-            )
-            hint = "check the rendered NAD (helm template) with k8snet-convert lint"
-        if line:
-            line, column = masked.original_line_col(line, column)
-        super().report(
-            rule,
-            severity,
-            masked.readable(message),
-            None,
-            masked.readable(path),
-            masked.readable(hint),
-            line,
-            column,
-        )
 
 
 def chart_options(options: Options, masked: Masked) -> Options:
@@ -123,6 +73,19 @@ def load_chart_file(result: FileResult, options: Options, kind: str) -> Template
         helper_findings(result)
         return None
     return load_template(result, options)
+
+
+def skipped(result: FileResult) -> None:
+    """A chart template where manifests are read (explain, validate): said, not read."""
+    result.findings.append(
+        Finding(
+            rule="templated-file",
+            severity=Severity.INFO,
+            message="skipped: a chart template (explain and validate read manifests, not templates)",
+            file=result.display,
+            hint="run it on the rendered chart (helm template), or convert and lint the chart itself",
+        )
+    )
 
 
 def load_template(result: FileResult, options: Options) -> TemplateContext | None:
@@ -170,7 +133,15 @@ def load_template(result: FileResult, options: Options) -> TemplateContext | Non
         chart=chart_root(result.path) if result.path is not None else None,
         analysis=analysis,
     )
-    report_duplicate_keys(ctx)  # an else branch is masked: its spelling of a key is no duplicate
+    for doc in docs:  # an else branch is masked: its spelling of a key is no duplicate
+        for key, name in iter_duplicate_keys(doc.root):
+            ctx.report(
+                "duplicate-key",
+                Severity.ERROR,
+                f"key {name!r} appears twice in one mapping (the API server rejects or collapses it)",
+                node=key,
+                hint="remove one of them",
+            )
     analysis.report(ctx)
     return ctx
 
@@ -238,15 +209,27 @@ def scan_template(
         return
     scan_documents(docs, display, path, chart_options(options, masked), inventory)
     inventory.template_actions.update(masked.chart_wide())
+    # A NAD template that names no namespace is installed in the release's: decided, not to be
+    # resolved again by the run's Flux Kustomizations (Inventory.relocate).
+    for key, networks in inventory.definitions.items():
+        inventory.definitions[key] = [
+            replace(n, namespaced=True) if n.file == display and not n.namespaced else n for n in networks
+        ]
 
 
 # -- one template, converted --------------------------------------------------------------------------------
 
 
-def convert_template(result: FileResult, options: Options, inventory: Inventory | None) -> FileResult:
+# What a conversion of one file records for the run's cross-file checks (the pipeline's
+# ``record_cross_file``, handed in: the integration stays below the pipeline that calls it).
+Record = Callable[[FileResult, FileContext, "dict[str, Reading]"], None]
+
+
+def convert_template(
+    result: FileResult, options: Options, inventory: Inventory | None, record: Record
+) -> FileResult:
     """One chart template through the engine; its actions back in place in what is written."""
-    from ... import engine
-    from ...pipeline import record_cross_file
+    from ... import engine, verdict
     from ...scan import file_inventory
     from . import restore
 
@@ -256,7 +239,7 @@ def convert_template(result: FileResult, options: Options, inventory: Inventory 
     assert ctx.masked is not None
     ctx.inventory = inventory if inventory is not None else file_inventory(ctx)
     conversion = engine.convert(ctx)
-    record_cross_file(result, ctx, conversion.readings)
+    record(result, ctx, conversion.readings)
     _readable_records(result, ctx.masked)
     new_text: str | None = None
     if ctx.editor.edits and not ctx.has_errors:
@@ -270,34 +253,20 @@ def convert_template(result: FileResult, options: Options, inventory: Inventory 
                 line=exc.line,
                 hint=exc.hint or "convert this template by hand, then check the rendered chart",
             )
-    if new_text is not None and options.verify_helm and ctx.chart is not None and result.path is not None:
-        _verify(ctx, result.path, new_text, options)
     result.findings.extend(sorted(ctx.findings, key=Finding.sort_key))
     if new_text is not None and not result.failed:
         result.new = ctx.source.encode(new_text)
+    # Suppression comments and check's would-convert finding, read from the masked template: its lines
+    # are the template's (placeholders keep them), columns are moved back.
+    before = len(result.findings)
+    verdict.finish_file(result, ctx)
+    masked = ctx.masked
+    for index in range(before, len(result.findings)):
+        finding = result.findings[index]
+        if finding.line:
+            line, column = masked.original_line_col(finding.line, finding.column)
+            result.findings[index] = replace(finding, line=line, column=column)
     return result
-
-
-def _verify(ctx: TemplateContext, path: Path, new_text: str, options: Options) -> None:
-    """--verify-helm: the converted template, rendered by Helm in its chart, gives what converting the
-    chart's rendering gives (default values)."""
-    from ...files import lexical
-    from .verify import verify_template
-
-    assert ctx.chart is not None
-    relative = lexical(path).relative_to(ctx.chart).as_posix()
-    problem = verify_template(ctx.chart, relative, new_text, options)
-    if problem is not None:
-        ctx.findings.append(
-            Finding(
-                rule="helm-proof-failed",
-                severity=Severity.ERROR,
-                message=f"Helm's engine does not confirm the conversion ({problem}); the template is left "
-                "untouched",
-                file=ctx.display,
-                hint="convert this template by hand, or report the chart to k8snet-convert",
-            )
-        )
 
 
 def _readable_records(result: FileResult, masked: Masked) -> None:

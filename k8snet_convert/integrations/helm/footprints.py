@@ -32,7 +32,7 @@ from .mask import Block, Masked, blocks
 from .paths import holds_multus, line_start
 
 if TYPE_CHECKING:
-    from .chart import TemplateContext
+    from ...context import FileContext
 
 MULTUS_KEYS = ("k8s.v1.cni.cncf.io/networks", "v1.multus-cni.io/default-network")
 NAD_KIND = "NetworkAttachmentDefinition"
@@ -74,7 +74,7 @@ class Analysis:
     def templated_config(self, line: int) -> bool:
         return any(first <= line <= last for first, last in self.config_lines)
 
-    def report(self, ctx: TemplateContext) -> None:
+    def report(self, ctx: FileContext) -> None:
         for item in self.dynamic:
             ctx.findings.append(
                 Finding(
@@ -204,7 +204,7 @@ def _structure(masked: Masked, what: str, value: Node) -> str:
     inside = masked.pieces_within(start, end)
     lines = [p for p in inside if p.kind in STRUCTURE]
     if lines:
-        return f"holds template control structure ({masked.readable(lines[0].placeholder).strip()})"
+        return f"holds template control structure ({lines[0].restored.strip().splitlines()[0]})"
     if what not in MULTUS_KEYS:
         if isinstance(value, ScalarNode) and masked.tokens_in(str(value.value)):
             return "is written by an action"

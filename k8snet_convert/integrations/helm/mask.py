@@ -241,10 +241,11 @@ class Piece:
     start: int
     end: int
     placeholder: str
-    kind: str  # "inline", "control", "content" or "value"
+    kind: str  # "inline", "inline-control", "control", "content", "hidden" or "value"
     masked_start: int = 0
     restored: str = ""  # what the placeholder becomes in text the conversion writes
     top: str = ""  # how it is said where ``.`` is the root (``.Values.x``), when that differs
+    token: str = ""  # a line's token, for the other ways ``repair`` may say it
 
     @property
     def masked_end(self) -> int:
@@ -286,9 +287,10 @@ class Masked:
         out.append(self.original[pos:])
         self.text = "".join(out)
         self._starts = [p.masked_start for p in self.pieces]
-        self._tokens = {p.placeholder: p.restored for p in self.pieces}
+        # Placeholders as they may stand in written text (a line's only when a repair made it a word).
+        self._tokens = {p.placeholder.strip(): p.restored for p in self.pieces if p.placeholder.strip()}
         self._tokens.setdefault(self.release_namespace, "{{ $" + RELEASE_NAMESPACE + " }}")
-        self._top = {**self._tokens, **{p.placeholder: p.top for p in self.pieces if p.top}}
+        self._top = {**self._tokens, **{p.placeholder: p.top for p in self.pieces if p.top}}  # inline
         self._top[self.release_namespace] = "{{ " + RELEASE_NAMESPACE + " }}"
         self._masked_lines = []  # computed when a finding needs them
 
@@ -310,8 +312,16 @@ class Masked:
     # -- reading -----------------------------------------------------------------------------------
 
     def pieces_within(self, masked_start: int, masked_end: int) -> list[Piece]:
-        """Pieces whose placeholder lies inside a span of the masked text."""
-        return [p for p in self.pieces if masked_start <= p.masked_start and p.masked_end <= masked_end]
+        """Pieces a span of the masked text holds, or removes when an edit replaces it: one whose
+        placeholder is empty (a line of actions that writes nothing) where the span starts is in it,
+        where it ends is not (the span maps to the original text from before that line's actions)."""
+        return [
+            p
+            for p in self.pieces
+            if masked_start <= p.masked_start
+            and p.masked_end <= masked_end
+            and (p.placeholder or p.masked_start < masked_end)
+        ]
 
     def chart_wide(self) -> dict[str, str]:
         """Placeholder -> action, for the actions that mean the same in every template of the chart (said
@@ -454,7 +464,8 @@ def mask(text: str) -> Masked:
         original = text[group.start : group.end]
         start = group.start
         if group.kind == "control":
-            placeholder = "#" + token
+            # Nothing: a line YAML skips, that nothing reads as a comment to carry along with a key.
+            placeholder = ""
         else:
             # ``{{- include … | nindent 8 }}`` writes at column 8 wherever it stands (often column 0):
             # the entry stands where the text will.
@@ -466,11 +477,13 @@ def mask(text: str) -> Masked:
             else:
                 placeholder = _content_placeholder(text, group, token, None)
             original = text[start : group.end]
-        pieces.append(Piece(start, group.end, placeholder, group.kind, restored=original))
+        placeholder += "\n" * text.count("\n", start, group.end)  # lines keep their numbers
+        pieces.append(Piece(start, group.end, placeholder, group.kind, restored=original, token=token))
     for start, end in _other_branches(text, actions, grouped):
         pieces = [p for p in pieces if not (start <= p.start and p.end <= end)]
         token = tokens.of(f"\x03{start}\x00{text[start:end]}")
-        pieces.append(Piece(start, end, "#" + token, "hidden", restored=text[start:end]))
+        placeholder = "\n" * text.count("\n", start, end)
+        pieces.append(Piece(start, end, placeholder, "hidden", restored=text[start:end], token=token))
     masked = Masked(text, actions, groups, pieces, tokens, release_namespace=release)
     masked.rebuild()
     return masked
@@ -534,14 +547,15 @@ def repair(masked: Masked, line: int) -> bool:
             continue
         if masked.text.count("\n", 0, piece.masked_start) + 1 > line:
             continue
-        token = piece.placeholder.strip().lstrip("-# ").split(":")[0]
-        forms = ["#" + token, token]
+        token = piece.token
+        forms = ["", "#" + token, token]
         current = piece.placeholder.strip()
-        later = forms[forms.index(current) + 1 :] if current in forms else forms
+        later = forms[forms.index(current) + 1 :] if current in forms else forms[1:]
         if not later:
             continue
         lead = piece.placeholder[: len(piece.placeholder) - len(piece.placeholder.lstrip(" "))]
-        piece.placeholder = lead + later[0]
+        tail = piece.placeholder[len(piece.placeholder.rstrip("\n")) :]
+        piece.placeholder = lead + later[0] + tail
         masked.rebuild()
         return True
     return False

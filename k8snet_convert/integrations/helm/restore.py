@@ -27,7 +27,7 @@ from .mask import SCOPES, Block, Masked, blocks, find_actions, line_groups
 if TYPE_CHECKING:
     from ...engine import Conversion
     from ...model import Workload
-    from .chart import TemplateContext
+    from .template_context import TemplateContext
 
 _TOKEN = re.compile(r"hv[a-z2-7]{6}")
 # A generated name with a short hash (names.short_hash: five hex digits after a dash).
@@ -183,7 +183,8 @@ def _kept_lines(masked: Masked, edit: Edit, gone: str) -> str:
     original = masked.original
     spans: list[list[int]] = []  # whole lines, merged where pieces share one
     for piece in masked.pieces_within(edit.start, edit.end):
-        if piece.kind not in LINE_KINDS or piece.placeholder in edit.text:
+        written = piece.placeholder.strip()
+        if piece.kind not in LINE_KINDS or (written and written in edit.text):
             continue
         if piece.masked_start == edit.start and piece.masked_end == edit.end:
             continue

@@ -127,25 +127,35 @@ def _templated(node: Node | None) -> bool:
     return False
 
 
-def networking_at(text: str, options: Options) -> int:
-    """Where the first networking of a dialect the run converts from stands (-1: none)."""
+def _converted(options: Options) -> tuple[str, ...]:
     from .footprints import converted_dialects
 
-    markers = tuple(m for name in converted_dialects(options) for m in NETWORKING_MARKERS.get(name, ()))
+    return converted_dialects(options)
+
+
+def networking_at(text: str, options: Options) -> int:
+    """Where the first networking of a dialect the run converts from stands (-1: none)."""
+    markers = tuple(m for name in _converted(options) for m in NETWORKING_MARKERS.get(name, ()))
     return paths.first_marker(text, markers)
 
 
 def report(result: FileResult, text: str, docs: list[Document] | None, options: Options) -> None:
-    """The template is left untouched; said (warning) when it holds networking the run converts."""
+    """The template is left untouched: a warning when it holds networking the run converts (check fails),
+    an info when it holds other networking."""
     index = networking_at(text, options)
+    severity = Severity.WARNING
+    holds = "Multus-era networking" if "multus" in _converted(options) else "networking to convert"
     if index < 0:
-        return
+        index = paths.first_marker(text, tuple(m for ms in NETWORKING_MARKERS.values() for m in ms))
+        severity, holds = Severity.INFO, "networking"
+        if index < 0:
+            return
     line, column = line_start(text, index)
     what = engine(text, result.path)
     finding = Finding(
         rule="templated-file",
-        severity=Severity.WARNING,
-        message=f"{what} that holds Multus-era networking: template syntax decides what would be converted, "
+        severity=severity,
+        message=f"{what} that holds {holds}: template syntax decides what would be converted, "
         "so it is left untouched",
         file=result.display,
         line=line,

@@ -24,7 +24,9 @@ from typing import Any
 import yaml
 
 from ...errors import UsageError
+from ...findings import Finding, Severity
 from ...options import Options, OutputMode
+from ...results import FileResult
 
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 RELEASE = "proof"
@@ -163,6 +165,33 @@ def _expected(chart: str, options: Options) -> dict[str, str] | str:
         return convert_rendering(render(Path(chart)), options)
     except RenderError as exc:
         return str(exc)
+
+
+def verify_result(result: FileResult, options: Options) -> None:
+    """--verify-helm, after a chart template's conversion (the run calls it, above the pipeline): a
+    template Helm does not confirm gets ``helm-proof-failed`` and stays as it was."""
+    from ...files import lexical
+    from .paths import chart_root, template_kind
+
+    if result.path is None or result.new is None or template_kind(result.path) != "template":
+        return
+    chart = chart_root(result.path)
+    assert chart is not None
+    relative = lexical(result.path).relative_to(chart).as_posix()
+    problem = verify_template(chart, relative, result.new.decode("utf-8"), options)
+    if problem is None:
+        return
+    result.findings.append(
+        Finding(
+            rule="helm-proof-failed",
+            severity=Severity.ERROR,
+            message=f"Helm's engine does not confirm the conversion ({problem}); the template is left "
+            "untouched",
+            file=result.display,
+            hint="convert this template by hand, or report the chart to k8snet-convert",
+        )
+    )
+    result.new = None
 
 
 def verify_template(chart: Path, relative: str, new_text: str, options: Options) -> str | None:

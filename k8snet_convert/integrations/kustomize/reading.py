@@ -22,14 +22,14 @@ from typing import Any
 
 from yaml.nodes import SequenceNode
 
-from .. import files
-from ..errors import ConvertError
-from ..files import lexical
-from ..results import KUSTOMIZATION_NAMES
-from . import plain
-from .objects import iter_objects
-from .source import decode
-from .yamldoc import Document, get, parse_documents
+from ... import files
+from ...errors import ConvertError
+from ...files import lexical
+from ...manifests import plain
+from ...manifests.objects import iter_objects
+from ...manifests.source import decode
+from ...manifests.yamldoc import Document, get, parse_documents
+from ...namespaces import kustomization_files_above, kustomization_in, kustomizations_above
 
 JSON6902_OPS = frozenset({"add", "remove", "replace", "move", "copy", "test"})
 
@@ -49,35 +49,6 @@ def _documents(path: Path) -> list[Document]:
 def _load(path: Path | str) -> dict[str, Any]:
     """A kustomization's content as plain data ({} when it is missing or unreadable)."""
     return plain.load_mapping(os.fspath(path))
-
-
-def _kustomization_in(folder: str) -> str | None:
-    """The kustomization file of a folder (kustomize accepts exactly these names)."""
-    names = _names_in(folder)
-    for name in KUSTOMIZATION_NAMES:
-        if name in names:
-            candidate = os.path.join(folder, name)
-            if os.path.isfile(candidate):
-                return candidate
-    return None
-
-
-def _names_in(folder: str) -> frozenset[str]:
-    """The kustomization names present in ``folder``, cached while the folder does not change.
-
-    Every candidate file asks about each folder above it; one stat of the folder replaces a stat per
-    kustomization name, and a folder's modification time changes whenever a file is added or removed.
-    """
-    try:
-        st = os.stat(folder)
-    except (OSError, ValueError):
-        return frozenset()
-    return _names_in_cached(folder, st.st_mtime_ns, st.st_ino)
-
-
-@lru_cache(maxsize=8192)
-def _names_in_cached(folder: str, _mtime: int, _ino: int) -> frozenset[str]:
-    return frozenset(name for name in KUSTOMIZATION_NAMES if os.path.lexists(os.path.join(folder, name)))
 
 
 def _patch_paths(kustomization: str) -> frozenset[str]:
@@ -101,41 +72,10 @@ def _patch_paths_cached(kustomization: str, _stamp: tuple[int, int]) -> frozense
     return frozenset(os.path.normpath(os.path.join(base, item)) for item in found)
 
 
-def kustomizations_above(folder: Path) -> list[Path]:
-    return [Path(k) for k in _kustomizations_above(files.lexical_str(folder))]
-
-
-def _kustomizations_above(folder: str) -> Iterator[str]:
-    current = folder
-    while True:
-        yield from _kustomizations_at(current)
-        parent = os.path.dirname(current)
-        if parent == current:
-            return
-        current = parent
-
-
-def _kustomizations_at(folder: str) -> list[str]:
-    names = _names_in(folder)
-    if not names:
-        return []
-    return [
-        os.path.join(folder, name)
-        for name in KUSTOMIZATION_NAMES
-        if name in names and os.path.isfile(os.path.join(folder, name))
-    ]
-
-
-def nearest_kustomization(folder: Path) -> Path | None:
-    """The kustomization file at or above ``folder`` that is nearest to it."""
-    found = next(_kustomizations_above(files.lexical_str(folder)), None)
-    return Path(found) if found is not None else None
-
-
 def is_patch_file(path: Path) -> bool:
     # Strings, not Paths: every candidate file asks this of each folder above it.
     resolved = files.lexical_str(path)
-    return any(resolved in _patch_paths(k) for k in _kustomizations_above(os.path.dirname(resolved)))
+    return any(resolved in _patch_paths(k) for k in kustomization_files_above(os.path.dirname(resolved)))
 
 
 # -- JSON 6902 ---------------------------------------------------------------------------------------
@@ -249,7 +189,7 @@ def _resource_entries(kustomization: str) -> Iterator[tuple[str, str | None, tup
                 except (OSError, ValueError):
                     continue  # a URL, a git reference, or missing
                 if stat.S_ISDIR(st.st_mode):
-                    inner = _kustomization_in(target)
+                    inner = kustomization_in(target)
                     if inner is not None:
                         stack.append((inner, namespace))
                 elif stat.S_ISREG(st.st_mode):
@@ -274,6 +214,19 @@ def _objects_cached(path: Path, _stamp: tuple[int, int]) -> tuple[tuple[str, str
     return tuple(found)
 
 
+def patch_namespace(patch_file: Path, kind: str, name: str) -> str | None:
+    """The namespace of the object that the kustomizations using ``patch_file`` as a patch apply it to
+    (the patch's own object of that kind and name), when they agree and it is known."""
+    resolved = files.lexical_str(patch_file)
+    found: set[str] = set()
+    for kustomization in kustomization_files_above(os.path.dirname(resolved)):
+        if resolved in _patch_paths(kustomization):
+            namespace = target_namespace(Path(kustomization), kind or None, name or None)
+            if namespace:
+                found.add(namespace)
+    return found.pop() if len(found) == 1 else None
+
+
 def target_namespace(kustomization: Path, kind: str | None, name: str | None) -> str | None:
     """The namespace of the objects a patch of ``kustomization`` targets, when they agree and it is known.
 
@@ -294,3 +247,47 @@ def target_namespace(kustomization: Path, kind: str | None, name: str | None) ->
             if (kind is None or obj_kind == kind) and (pattern is None or pattern.fullmatch(obj_name)):
                 found.add(namespace or obj_namespace)
     return found.pop() if len(found) == 1 else None
+
+
+@lru_cache(maxsize=256)
+def _plain_objects_cached(path: str, _stamp: tuple[int, int]) -> tuple[Any, ...]:
+    """Every object of a manifest file as plain data (a List's items, not the List)."""
+    found: list[Any] = []
+    for data in plain.load_all(path):
+        if not isinstance(data, dict):
+            continue
+        items = data.get("items")
+        if str(data.get("kind", "")).endswith("List") and isinstance(items, list):
+            found.extend(i for i in items if isinstance(i, dict))
+        else:
+            found.append(data)
+    return tuple(found)
+
+
+def target_objects(target: PatchTarget) -> list[dict[str, Any]]:
+    """The objects of the target's kustomization (its resources, bases included) that a patch with this
+    ``target:`` selector changes, as plain data read from disk: what the patch is applied to.
+
+    Empty when the target has no kustomization, no kind or name, or matches nothing on disk.
+    """
+    if target.kustomization is None or (target.kind is None and target.name is None):
+        return []
+    try:
+        pattern = re.compile(target.name) if target.name is not None else None
+    except re.error:
+        pattern = re.compile(re.escape(target.name or ""))
+    found: list[dict[str, Any]] = []
+    for file, namespace in _resources(target.kustomization):
+        stamp = _stat_key(file)
+        if stamp is None:
+            continue
+        for obj in _plain_objects_cached(os.fspath(file), stamp):
+            meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+            if target.kind is not None and obj.get("kind") != target.kind:
+                continue
+            if pattern is not None and not pattern.fullmatch(str(meta.get("name") or "")):
+                continue
+            if target.namespace is not None and (namespace or meta.get("namespace")) != target.namespace:
+                continue
+            found.append(obj)
+    return found
