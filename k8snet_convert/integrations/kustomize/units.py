@@ -95,12 +95,12 @@ def block(results: list[FileResult], unit_of: dict[str, str]) -> None:
         if unit is not None:
             by_unit.setdefault(unit, []).append(result)
     for members in by_unit.values():
-        blocker = next((r for r in members if r.failed), None)
+        blocker = next((r for r in members if _blocking(r)), None)
         if blocker is None:
             continue
-        first = next(f for f in blocker.findings if f.severity is Severity.ERROR)
+        first = next(f for f in blocker.findings if _is_blocking(f))
         for result in members:
-            if result is blocker or result.failed or not result.changed:
+            if result is blocker or _blocking(result) or not result.changed:
                 continue
             result.new = None
             result.created = []
@@ -122,3 +122,12 @@ def block(results: list[FileResult], unit_of: dict[str, str]) -> None:
                     "together",
                 )
             )
+
+
+def _is_blocking(finding: Finding) -> bool:
+    # check's would-convert is an error that says "this file would change", not "it cannot".
+    return finding.severity is Severity.ERROR and finding.rule != "would-convert"
+
+
+def _blocking(result: FileResult) -> bool:
+    return any(_is_blocking(f) for f in result.findings)
