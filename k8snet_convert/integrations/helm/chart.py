@@ -22,7 +22,7 @@ from ...manifests.edit import Editor
 from ...manifests.render import detect_style
 from ...manifests.source import SourceText, decode
 from ...manifests.yamldoc import Document, YamlSyntaxError, iter_duplicate_keys, parse_documents
-from ...options import Options
+from ...options import Options, OutputMode
 from ...results import FileResult, error_finding
 from . import footprints, paths
 from .mask import Masked, TemplateSyntaxError, mask, repair
@@ -253,6 +253,8 @@ def convert_template(
                 line=exc.line,
                 hint=exc.hint or "convert this template by hand, then check the rendered chart",
             )
+    if new_text is not None and options.mode is not OutputMode.CHECK:
+        _guard(ctx, new_text)  # what is written, printed or diffed must read back (check shows nothing)
     result.findings.extend(sorted(ctx.findings, key=Finding.sort_key))
     if new_text is not None and not result.failed:
         result.new = ctx.source.encode(new_text)
@@ -267,6 +269,23 @@ def convert_template(
             line, column = masked.original_line_col(finding.line, finding.column)
             result.findings[index] = replace(finding, line=line, column=column)
     return result
+
+
+def _guard(ctx: TemplateContext, new_text: str) -> None:
+    """Black's habit, for templates: the converted template must read back with its actions masked."""
+    try:
+        read_template(new_text)
+    except (TemplateSyntaxError, YamlSyntaxError) as exc:
+        ctx.findings.append(
+            Finding(
+                rule="internal-error",
+                severity=Severity.ERROR,
+                message=f"the converted template does not read back ({exc.message}); it is left untouched",
+                file=ctx.display,
+                line=getattr(exc, "line", 0),
+                hint="please report this with the chart",
+            )
+        )
 
 
 def _readable_records(result: FileResult, masked: Masked) -> None:
