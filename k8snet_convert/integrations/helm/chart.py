@@ -26,7 +26,7 @@ from ...options import Options, OutputMode
 from ...results import FileResult, error_finding
 from . import footprints, paths
 from .mask import Masked, TemplateSyntaxError, mask, repair
-from .paths import chart_root, holds_multus, template_kind
+from .paths import holds_multus, template_kind
 from .template_context import TemplateContext
 
 if TYPE_CHECKING:
@@ -130,7 +130,6 @@ def load_template(result: FileResult, options: Options) -> TemplateContext | Non
         editor=Editor(masked.text, source.newline, style),
         is_json=is_json,
         masked=masked,
-        chart=chart_root(result.path) if result.path is not None else None,
         analysis=analysis,
     )
     for doc in docs:  # an else branch is masked: its spelling of a key is no duplicate

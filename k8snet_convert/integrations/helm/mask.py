@@ -11,9 +11,12 @@ Helm's own engine.
   depends only on the action's expression, so one action says the same name in every template of a chart
   (the run-wide inventory matches a NAD of one template with its use in another).
 * A **line** of actions (``{{- if … }}``, ``{{- end }}``, ``{{- include … | nindent 8 }}`` alone on their
-  line) becomes something YAML ignores or reads as one harmless entry: a comment for actions that write
-  nothing (control structure, variables, comments), an entry of the surrounding mapping or sequence for
-  actions that write text (``include``, ``toYaml``), so that a map holding one never reads as empty.
+  line) becomes something YAML skips or reads as one harmless entry: nothing (a blank line, which no
+  Editor operation carries along as it does comments) for actions that write nothing (control structure,
+  variables, comments), an entry of the surrounding mapping or sequence for actions that write text
+  (``include``, ``toYaml``), so that a map holding one never reads as empty. The ``else`` branches of a
+  block written on its own lines become blank lines too: YAML reads the first branch (two spellings of a
+  key are not a duplicate). Every line keeps its number.
 * A string value that Multus checks as an address (``"ips": ["{{ .ip }}/{{ .cidr }}"]``, ``mac``)
   becomes a **synthetic value** of that type, unique in the file (``198.18.1xx.1yy/32``,
   ``0e:5a:f0:00:xx:yy``), which the engine carries like any address.
@@ -44,7 +47,7 @@ RELEASE_NAMESPACE = ".Release.Namespace"
 _CONTROL = re.compile(r"(?:if|else|end|range|with|define|break|continue)\b")
 _VARIABLE = re.compile(r"\$\w*\s*:?=(?!=)")
 _WORD = re.compile(r"[a-z]+\b")
-# Every placeholder a conversion may write: tokens (a comment's too), synthetic addresses (Tokens.value).
+# Every placeholder a conversion may write: tokens (a repaired line's comment too), synthetic addresses.
 _PLACEHOLDER = re.compile(
     r"#?hv[a-z2-7]{6}|198\.18\.1\d\d\.1\d\d(?:/32)?|0e:5a:f0:00:[0-9a-f]{2}:[0-9a-f]{2}"
 )

@@ -1,7 +1,7 @@
 """Writing a converted chart template back: the engine's edits on the original text, actions in place.
 
 The engine edited the masked text. Each edit is moved onto the original text (a placeholder is never cut
-in two: edits replace whole scalars, pairs and lines), and what it writes gets its actions back. Three
+in two: edits replace whole scalars, pairs and lines), and what it writes gets its actions back. These
 rules keep the template's structure:
 
 * a line of actions is never deleted: one an edit removes (``{{- end }}`` after a removed PodNetwork
@@ -9,6 +9,8 @@ rules keep the template's structure:
 * what a workload gains (``spec.networks``, objects after it) goes inside the ``if``/``with`` blocks its
   converted construct was in (``{{- if .Values.multus }}`` around the annotation), when they do not
   already enclose the place it goes; a block the conversion left empty goes;
+* a document added after one whose end lies in an ``if``/``else`` opened inside it (two spellings of a
+  NAD's ``spec``) goes at the end of every branch, and leaves every branch on the way back;
 * nothing may depend on which placeholders stood for the actions: a generated name whose hash was taken
   over actions, or an action of another template, cannot be written as a template, and the template is
   left untouched (``helm-template-unsupported``).
@@ -64,7 +66,7 @@ def restore(ctx: TemplateContext, conversion: Conversion) -> str:
         gone = _removed_document(masked, edit, start, end)
         text = masked.restore(edit.text, top) + _kept_lines(masked, edit, gone)
         for block in wraps.get(id(edit), []):
-            text = _wrap(masked, block, text, _line(original, start))
+            text = _wrap(masked, block, text, _line(original, start), ctx.editor.newline)
         placed.append((start, end, text))
         if start == end and edit.text.startswith("---"):
             placed += _other_branches(ctx, every, edit, start, text)
@@ -72,7 +74,7 @@ def restore(ctx: TemplateContext, conversion: Conversion) -> str:
             placed += _removed_from_other_branches(masked, edit, gone)
     out: list[str] = []
     pos = 0
-    for start, end, text in placed if len(placed) < 2 else sorted(placed, key=lambda p: (p[0], p[1])):
+    for start, end, text in sorted(placed, key=lambda p: (p[0], p[1])):  # stable: edits keep their order
         if start < pos:
             raise Unsupported("two edits overlap", _line(original, start))
         out.append(original[pos:start])
@@ -261,13 +263,13 @@ def _encloses(masked: Masked, block: Block, at: int) -> bool:
     return masked.actions[block.opener].end <= at <= masked.actions[block.end].start
 
 
-def _wrap(masked: Masked, block: Block, text: str, line: int) -> str:
+def _wrap(masked: Masked, block: Block, text: str, line: int, newline: str) -> str:
     opener = masked.actions[block.opener]
     if opener.keyword not in GUARD_KEYWORDS:
         raise Unsupported(
             f"the converted networks stand inside a {{{{ {opener.keyword} }}}} block of their own", line
         )
-    if not text.endswith("\n"):
+    if not text.endswith(newline):
         raise Unsupported("what the conversion writes is not on lines of its own", line)
     indent = "" if text.startswith("---") else text[: len(text) - len(text.lstrip(" "))]
     original = masked.original
@@ -275,11 +277,11 @@ def _wrap(masked: Masked, block: Block, text: str, line: int) -> str:
     return (
         indent
         + original[opener.start : opener.end]
-        + "\n"
+        + newline
         + text
         + indent
         + original[end.start : end.end]
-        + "\n"
+        + newline
     )
 
 

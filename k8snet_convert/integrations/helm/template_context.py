@@ -4,7 +4,6 @@ point into the template as written, with its actions in the messages instead of 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from yaml.nodes import Node
 
@@ -21,7 +20,6 @@ class TemplateContext(FileContext):
     with its actions in the messages instead of placeholders."""
 
     masked: Masked | None = None
-    chart: Path | None = None
     analysis: footprints.Analysis = field(default_factory=footprints.Analysis)
 
     def report(
@@ -43,10 +41,8 @@ class TemplateContext(FileContext):
             line, column = line_col(node)
         if rule == "invalid-cni-json" and self.analysis.templated_config(line):
             rule, severity = "helm-templated-config", Severity.INFO
-            message = (
-                message.split(": invalid CNI JSON")[0]
-                + ": the CNI config is built by template actions, so it is not checked here"
-            )
+            nad = message.split(":", 1)[0]  # "NetworkAttachmentDefinition ns/name"
+            message = f"{nad}: the CNI config is built by template actions, so it is not checked here"
             hint = "check the rendered NAD (helm template) with k8snet-convert lint"
         if line:
             line, column = masked.original_line_col(line, column)
