@@ -24,6 +24,7 @@ from .cli_args import (
     Quiet,
     Report,
     ReportFormatOption,
+    Verbose,
 )
 from .commands import (
     EXIT_OK,
@@ -43,6 +44,7 @@ from .options import (
     DEFAULT_PROVIDER,
     AnnotationStyle,
     AttachmentParams,
+    Devices,
     DraApiVersion,
     Profile,
     Target,
@@ -137,7 +139,10 @@ def convert(
     exclude: Exclude = None,
     no_gitignore: NoGitignore = False,
     jobs: Annotated[
-        int | None, typer.Option(metavar="N", help="Worker processes.", show_default="the machine's cores")
+        int | None,
+        typer.Option(
+            metavar="N", help="Worker processes (at most the usable cores).", show_default="the cores"
+        ),
     ] = None,
     report: Report = None,
     report_format: ReportFormatOption = None,
@@ -151,7 +156,9 @@ def convert(
     device_class: Annotated[
         str | None,
         typer.Option(
-            metavar="NAME", help="--to dra: the DeviceClass of the claims.", show_default=DEFAULT_DEVICE_CLASS
+            metavar="NAME",
+            help="The DeviceClass of the claims (--devices dra: sriovnetwork.k8snetworkplumbingwg.io).",
+            show_default=f"{DEFAULT_DEVICE_CLASS} for --to dra",
         ),
     ] = None,
     emit_device_class: Annotated[
@@ -163,6 +170,16 @@ def convert(
     drop_nads: Annotated[
         bool | None, typer.Option("--drop-nads", help="--to dra: remove NADs once embedded.")
     ] = None,
+    devices: Annotated[
+        Devices | None,
+        typer.Option(
+            help="Where the devices of the NADs' resourceName come from; the networks stay Multus "
+            "(implies --to multus): dra = ResourceClaimTemplates of the SR-IOV DRA driver, dra-extended = "
+            "a DeviceClass per resource (pods unchanged), device-plugin = back to extended-resource "
+            "requests.",
+            show_default="keep",
+        ),
+    ] = None,
     values_files: Annotated[
         list[str] | None, typer.Option(help="Glob of more Helm values files (repeatable).")
     ] = None,
@@ -172,6 +189,7 @@ def convert(
             "--verify-helm", help="Prove converted chart templates with Helm's engine (extra: helm)."
         ),
     ] = None,
+    verbose: Verbose = False,
 ) -> int:
     """Convert manifests (default: Multus to native) and print them, or write, diff or check them.
 
@@ -195,6 +213,7 @@ def convert(
         output_dir=output_dir,
         report=report,
         report_format=report_format,
+        verbose=verbose,
         flags={
             "to": to,
             "profile": profile,
@@ -220,6 +239,7 @@ def convert(
             "drop_nads": drop_nads,
             "values_files": tuple(values_files or ()),
             "verify_helm": verify_helm,
+            "devices": devices,
         },
     )
 
@@ -232,6 +252,7 @@ def check(
     report: Report = None,
     report_format: ReportFormatOption = None,
     quiet: Quiet = None,
+    verbose: Verbose = False,
 ) -> int:
     """Exit 1 when a file still uses Multus-era networking (= convert --check --to native).
 
@@ -244,7 +265,7 @@ def check(
       k8snet-convert check . --report k8snet-convert.sarif
     """
     flags = {"respect_gitignore": False} if no_gitignore else None
-    return run_check(paths, quiet, tuple(exclude or ()), report, report_format, flags)
+    return run_check(paths, quiet, tuple(exclude or ()), report, report_format, flags, verbose)
 
 
 @app.command("parse-annotation")

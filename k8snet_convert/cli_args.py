@@ -33,6 +33,9 @@ ReportFormatOption = Annotated[
     ),
 ]
 Quiet = Annotated[bool | None, typer.Option("--quiet", "-q", help="Only errors on stderr.")]
+Verbose = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Say which configuration file the run uses (on stderr).")
+]
 Namespace = Annotated[str | None, typer.Option(metavar="NS", help="Namespace of objects that name none.")]
 MultusNamespace = Annotated[
     str | None,

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from . import config
+from . import config, files
 from .cli_args import Exclude, MultusNamespace, Namespace, NoGitignore, Quiet, Report, ReportFormatOption
 from .cli_args import PathsArg as Paths
+from .escape import visible
 
 if TYPE_CHECKING:
     from .options import Options
@@ -75,8 +76,9 @@ def lint(
     }
     options = _options(paths, flags)
     fmt = report_format or config.report_format(paths)
-    if report is not None:
-        reports.format_for(report, fmt)  # a bad format is a usage error before any work
+    if report is not None:  # a bad format or path is a usage error before any work
+        reports.format_for(report, fmt)
+        files.check_report_path(report, paths, options.exclude)
     outcome = lint_paths(paths, options)
     from .notices import no_manifests
 
@@ -146,7 +148,7 @@ def explain(
         write_stdout(render_text(outcome.trees))
     for finding in outcome.findings:
         sys.stderr.write(
-            f"{location(finding)}: {finding.severity.value} [{finding.rule}] {finding.message}\n"
+            f"{location(finding)}: {finding.severity.value} [{finding.rule}] {visible(finding.message)}\n"
         )
     note = f"{len(outcome.trees)} workload(s) with networks in {outcome.files_seen} file(s)"
     if outcome.without_networks:

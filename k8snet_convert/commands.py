@@ -15,17 +15,20 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from . import __version__, config
+from . import config, files
 from .errors import ConvertError, OutputClosed, UsageError
+from .escape import visible
 from .findings import Finding, Severity
 from .options import (
     AnnotationStyle,
     AttachmentParams,
+    Devices,
     DraApiVersion,
     Options,
     OutputMode,
     Profile,
     Target,
+    check_devices_target,
 )
 
 # Stable exit codes (SPEC §7); run.py defines the same names for the core.
@@ -51,6 +54,7 @@ _CHOICES: dict[str, type[StrEnum]] = {
     "attachment_params": AttachmentParams,
     "annotation_style": AnnotationStyle,
     "dra_api_version": DraApiVersion,
+    "devices": Devices,
 }
 
 
@@ -88,6 +92,13 @@ def build_options(inputs: list[str], flags: dict[str, Any], notes: list[Finding]
     for name, enum in _CHOICES.items():
         if name in merged:
             merged[name] = _choice(name, merged[name], enum, given.get(name))
+    if merged.get("devices", Devices.KEEP) is not Devices.KEEP:
+        merged.setdefault("to", Target.MULTUS)  # the networks stay Multus: --to multus is implied
+        try:
+            check_devices_target(merged["devices"], merged["to"])
+        except ValueError as exc:
+            sources = {given.get("to"), given.get("devices")} - {None}
+            raise UsageError(f"{sources.pop()}: {exc}" if sources else str(exc)) from None
     for name in ("jobs", "max_file_size"):
         if merged.get(name) is not None and merged[name] < 1:
             where = f"{given[name]}: " if given.get(name) else ""
@@ -129,6 +140,7 @@ def finish(
     report: Path | None,
     report_format: str | None,
     notes: list[Finding] | None = None,
+    verbose: bool = False,
 ) -> int:
     """Run, then render one list of findings (``verdict.judge``) to stderr and the report; its exit code.
 
@@ -136,14 +148,21 @@ def finish(
     """
     from . import report as reports
     from .notices import no_manifests
-    from .run import run
+    from .run import Interrupted, run
 
-    if report is not None:  # a wrong --report-format is a usage error before any work
+    found = config.for_inputs(inputs)
+    if verbose:
+        sys.stderr.write(f"configuration: {visible(str(found)) if found else 'none (defaults)'}\n")
+    if report is not None:  # a wrong --report-format or --report path is a usage error before any work
         reports.format_for(report, report_format or config.report_format(inputs))
+        files.check_report_path(report, inputs, options.exclude)
     try:
         outcome = run(inputs, options)
     except BrokenPipeError:
         raise OutputClosed from None
+    except Interrupted as stop:  # SIGINT, SIGTERM: what was done, and no report (it would be partial)
+        sys.stderr.write(stop.message())
+        return stop.exit_code
     verdict = outcome.verdict(options, [*(notes or ()), *no_manifests(inputs, outcome.files_seen)])
     summary = reports.Summary(
         command=command,
@@ -156,6 +175,7 @@ def finish(
         inputs=tuple(inputs),
         options=options,
         quiet=options.quiet,
+        configuration=str(found) if found else None,
     )
     if not options.quiet or verdict.count(Severity.ERROR):
         sys.stderr.write(reports.stderr_text(verdict.findings, summary))
@@ -173,6 +193,7 @@ def run_convert(
     output_dir: Path | None = None,
     report: Path | None = None,
     report_format: str | None = None,
+    verbose: bool = False,
     flags: dict[str, Any],
 ) -> int:
     """``convert``: one output mode, the other flags over the project configuration, then the run."""
@@ -197,7 +218,7 @@ def run_convert(
             "stdin (-) cannot be combined with --write or --output-dir: the converted text goes to "
             "stdout (k8snet-convert convert - < in.yaml > out.yaml), or name the file to convert it in place"
         )
-    return finish("convert", paths, options, report, report_format, notes)
+    return finish("convert", paths, options, report, report_format, notes, verbose)
 
 
 def check_options(
@@ -219,6 +240,7 @@ def check_options(
             # Multus-era networking only (and the KEP revision the configuration asks for): DRA is where
             # networking went after the KEP, never something a pre-commit hook should undo.
             "sources": ("multus", "native"),
+            "devices": Devices.KEEP,  # moving devices is a migration of its own, never a check's
         },
         notes,
     )
@@ -231,11 +253,12 @@ def run_check(
     report: Path | None = None,
     report_format: str | None = None,
     flags: dict[str, Any] | None = None,
+    verbose: bool = False,
 ) -> int:
     """``check``: its options (with the notes on options that do nothing), then the run."""
     notes: list[Finding] = []
     options = check_options(paths, quiet, exclude, notes, flags)
-    return finish("check", paths, options, report, report_format, notes)
+    return finish("check", paths, options, report, report_format, notes, verbose)
 
 
 def guarded(invoke: Callable[[], int]) -> int:
@@ -252,13 +275,13 @@ def guarded(invoke: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted.\n")
         return 130
-    except UsageError as exc:
-        sys.stderr.write(f"k8snet-convert: {exc}\n")
+    except UsageError as exc:  # messages name paths and values from the input: escaped
+        sys.stderr.write(f"k8snet-convert: {visible(str(exc))}\n")
         return EXIT_USAGE
     except ConvertError as exc:
-        sys.stderr.write(f"k8snet-convert: {exc.message}\n")
+        sys.stderr.write(f"k8snet-convert: {visible(exc.message)}\n")
         if exc.hint:
-            sys.stderr.write(f"hint: {exc.hint}\n")
+            sys.stderr.write(f"hint: {visible(exc.hint)}\n")
         return EXIT_INVALID
     except Exception:  # a bug: say where the crash report is
         path = _crash_log()
@@ -287,11 +310,6 @@ def _silence_stdout() -> None:
 
 
 def _crash_log() -> str:
-    import tempfile  # only when something went wrong: not on every run's start-up
-    import traceback
+    from .crash import write_report
 
-    fd, path = tempfile.mkstemp(prefix="k8snet-convert-crash-", suffix=".log")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(f"k8snet-convert {__version__}\nargv: {sys.argv!r}\n\n")
-        handle.write(traceback.format_exc())
-    return path
+    return write_report(limited=False) or ""

@@ -1,15 +1,20 @@
 """Project configuration (SPEC §7): ``[tool.k8snet-convert]`` in pyproject.toml or ``.k8snet-convert.yaml``.
 
-Found by walking up from an input, like yamllint and ruff do, so pre-commit, CI and manual runs agree.
-Flags override it; it overrides the defaults.
+Found by walking up from an input, like yamllint and ruff do, so pre-commit, CI and manual runs agree;
+the walk stops at the repository root (the first folder holding ``.git``, a folder or a file, as ruff
+and pre-commit see a repository), or at the home folder when no repository is on the way: a file above
+the checkout (a shared CI workspace, a planted ``/tmp/.k8snet-convert.yaml``) never configures a run.
+Flags override it; it overrides the defaults. It is read like a manifest: bounded in size, through the
+guarded YAML reader (an alias bomb is a usage error, not minutes of work).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
+from .errors import ConvertError, UsageError
 
 CONFIG_FILE = ".k8snet-convert.yaml"
 
@@ -27,6 +32,7 @@ _STRINGS = {
     "report-format",
     "device-class",
     "dra-api-version",
+    "devices",
 }
 _BOOLS = {
     "implicit-interfaces",
@@ -45,10 +51,12 @@ KNOWN = _STRINGS | _BOOLS | _INTS | _LISTS
 
 
 def find(start: Path) -> Path | None:
-    """The nearest configuration file at or above ``start`` (a file or folder)."""
+    """The nearest configuration file at or above ``start`` (a file or folder), no higher than the
+    repository root, or the home folder outside a repository."""
     folder = start.resolve()
     if not folder.is_dir():
         folder = folder.parent
+    home = _home()
     for current in (folder, *folder.parents):
         candidate = current / CONFIG_FILE
         if candidate.is_file():
@@ -56,7 +64,16 @@ def find(start: Path) -> Path | None:
         pyproject = current / "pyproject.toml"
         if pyproject.is_file() and _pyproject_section(pyproject) is not None:
             return pyproject
+        if os.path.lexists(current / ".git") or current == home:
+            return None
     return None
+
+
+def _home() -> Path | None:
+    try:
+        return Path.home().resolve()
+    except (RuntimeError, OSError):  # no home folder known
+        return None
 
 
 def for_inputs(inputs: list[str]) -> Path | None:
@@ -75,10 +92,13 @@ def report_format(inputs: list[str]) -> str | None:
 def _pyproject_section(path: Path) -> dict[str, Any] | None:
     import tomllib
 
-    if b"k8snet-convert" not in path.read_bytes():  # most pyproject files: no TOML parse needed
-        return None
+    from .files import read_file
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = read_file(path)
+        if b"k8snet-convert" not in raw:  # most pyproject files: no TOML parse needed
+            return None
+        data = tomllib.loads(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read the configuration: {exc}") from None
     except tomllib.TOMLDecodeError as exc:  # as for .k8snet-convert.yaml: a usage error, never ignored
@@ -124,14 +144,7 @@ def load(path: Path) -> dict[str, Any]:
     if path.name == "pyproject.toml":
         raw: Any = _pyproject_section(path) or {}
     else:
-        import yaml
-
-        try:
-            raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader) or {}
-        except yaml.YAMLError as exc:
-            raise UsageError(_yaml_problem(path, exc)) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"{path}: cannot read the configuration: {exc}") from None
+        raw = _yaml_settings(path)
     if not isinstance(raw, dict):
         raise UsageError(f"{path}: the configuration must be a mapping of option names to values")
     settings: dict[str, Any] = {}
@@ -161,3 +174,24 @@ def load(path: Path) -> dict[str, Any]:
             value = tuple(value)
         settings[name] = value
     return settings
+
+
+def _yaml_settings(path: Path) -> Any:
+    """``.k8snet-convert.yaml`` as plain data, read like a manifest (size limit, alias bombs, depth)."""
+    import yaml
+
+    from .files import read_file
+    from .manifests.plain import data
+    from .manifests.source import decode
+
+    try:
+        return data(decode(read_file(path)).text) or {}
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the configuration: {exc.strerror or exc}") from None
+    except ConvertError as exc:  # a syntax error (file:line:column, as for TOML) or a guard's refusal
+        if exc.rule == "invalid-yaml" and exc.line:
+            raise UsageError(f"{path}:{exc.line}:{exc.column}: not valid YAML: {exc.message}") from None
+        where = f" (line {exc.line})" if exc.line else ""
+        raise UsageError(f"{path}: cannot read the configuration{where}: {exc.message}") from None
+    except (TypeError, RecursionError, yaml.YAMLError) as exc:  # a list as a key, a bad !!binary...
+        raise UsageError(f"{path}: cannot read the configuration: {exc}") from None

@@ -63,6 +63,7 @@ def convert(ctx: FileContext, apply: bool = True) -> Conversion:
         if id(wl.template.node) not in both
         and (wl.dialect != target_name or target.needs_normalising(wl, ctx.options))
     ]
+    _shared_nodes(ctx, workloads)
     outcome.written = target.emit(ctx, plan, workloads, outcome.readings)
     for wl in outcome.written:
         edits = plan.template(wl.template)
@@ -108,3 +109,29 @@ def _where(dialect: str) -> tuple[str, ...]:
     return {"multus": ("metadata", "annotations"), "native": ("spec", "networks")}.get(
         dialect, ("spec", "resourceClaims")
     )
+
+
+def _shared_nodes(ctx: FileContext, workloads: list[Workload]) -> None:
+    """Workloads whose pod template or networks are one YAML node through an alias (``&tpl`` ...
+    ``*tpl``): an edit of that text changes every object that shares it, and two conversions of it
+    would write it twice. Such a file is refused (an error), never written with a duplicate key."""
+    owners: dict[int, Workload] = {}
+    for wl in workloads:
+        nodes = [
+            wl.template.node,
+            *(k for k, _ in wl.footprint.annotations),
+            *(k for k, _ in wl.footprint.spec),
+        ]
+        other = next((owners[id(n)] for n in nodes if id(n) in owners and owners[id(n)] is not wl), None)
+        if other is not None:
+            ctx.report(
+                "shared-template",
+                Severity.ERROR,
+                f"{wl.label} shares its pod template (or its networks) with {other.label} through a YAML "
+                "alias: converting it would change both at once",
+                node=wl.anchor,
+                path=wl.anchor_path,
+                hint="write the template out in each object (no &anchor / *alias), then convert",
+            )
+            continue
+        owners.update((id(n), wl) for n in nodes)

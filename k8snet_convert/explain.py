@@ -32,6 +32,7 @@ from .dialects.multus import reader as multus_reader
 from .dialects.native.entries import NetworkEntry, read_networks
 from .dialects.native.objects import NativeAttachment, NativePodNetwork, read_attachment, read_podnetwork
 from .dialects.native.profiles import ATTACHMENT_KIND, PARAMS_ANNOTATION, PODNETWORK_KIND, SELECTION_KEY
+from .escape import visible
 from .findings import Finding, Severity
 from .lint.source import load, read_inputs
 from .manifests.objects import K8sObject, PodTemplate, iter_objects, pod_template
@@ -528,7 +529,7 @@ def ipam_ranges(ipam: dict[str, Any]) -> list[str]:
 
 
 def _line(node: TreeNode) -> str:
-    return node.label + "".join(f"  [{mark}]" for mark in node.marks)
+    return visible(node.label) + "".join(f"  [{visible(mark)}]" for mark in node.marks)
 
 
 def render_text(trees: list[TreeNode]) -> str:
@@ -569,8 +570,8 @@ def render_rich(trees: list[TreeNode]) -> None:
 
     def label(node: TreeNode) -> str:
         style = _STYLE.get(node.kind)
-        text = f"[{style}]{escape(node.label)}[/]" if style else escape(node.label)
-        return text + "".join(f" [green]({escape(mark)})[/]" for mark in node.marks)
+        text = f"[{style}]{escape(visible(node.label))}[/]" if style else escape(visible(node.label))
+        return text + "".join(f" [green]({escape(visible(mark))})[/]" for mark in node.marks)
 
     def build(tree: Tree, children: list[TreeNode]) -> None:
         for child in children:

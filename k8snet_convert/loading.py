@@ -5,15 +5,23 @@ Below the pipeline and the integrations, which both read files this way.
 
 from __future__ import annotations
 
-from . import prefilter
 from .context import FileContext
 from .errors import ConvertError
+from .files import TooLarge, read_failure
 from .integrations import helm
 from .manifests.edit import Editor
 from .manifests.render import detect_style
 from .manifests.source import SourceText, decode
-from .manifests.yamldoc import Document, YamlSyntaxError, iter_duplicate_keys, parse_documents
-from .model import Finding, Severity
+from .manifests.yamldoc import (
+    MERGE_KEY_HINT,
+    MERGE_KEY_MESSAGE,
+    Document,
+    YamlSyntaxError,
+    iter_duplicate_keys,
+    iter_merge_keys,
+    parse_documents,
+)
+from .model import Severity
 from .options import Options
 from .results import FileResult, error_finding, needs_parsing
 
@@ -27,18 +35,9 @@ def load(
     ``charts``: a chart's template is read with its actions masked (lint); otherwise it is skipped and
     said (explain and validate read manifests; the conversion reads templates through the pipeline).
     """
-    if len(result.original) > options.max_file_size:
-        if prefilter.may_contain_networking(result.original[: 1024 * 1024]):
-            result.findings.append(
-                Finding(
-                    rule="too-large",
-                    severity=Severity.ERROR,
-                    message=f"the file is {len(result.original):,} bytes, over --max-file-size "
-                    f"({options.max_file_size:,}); it is not read",
-                    file=result.display,
-                    hint="raise --max-file-size if the file is really a manifest",
-                )
-            )
+    if len(result.original) > options.max_file_size:  # reported whatever it holds: it is not read
+        too_large = TooLarge(len(result.original), options.max_file_size)
+        result.findings.append(read_failure(result.display, too_large))
         return None
     if prefilter_bytes and not needs_parsing(result.path, result.original, options):
         return None
@@ -46,10 +45,13 @@ def load(
     if kind is not None:  # a chart's template: its actions masked (or a helper, reported)
         from .integrations.helm import chart
 
-        if charts:
-            return chart.load_chart_file(result, options, kind)
-        chart.skipped(result)
-        return None
+        if not charts:
+            chart.skipped(result)
+            return None
+        template = chart.load_chart_file(result, options, kind)
+        if template is not None:
+            check_documents(template)
+        return template
     try:
         source: SourceText = decode(result.original)
     except ConvertError as exc:
@@ -81,7 +83,8 @@ def load(
 
 
 def check_documents(ctx: FileContext) -> None:
-    """What makes a parsed file unfit to convert whatever it holds: keys given twice in one mapping."""
+    """What makes a parsed file unfit to convert whatever it holds: keys given twice in one mapping, YAML
+    merge keys (converting through one would edit a mapping other objects share)."""
     for doc in ctx.docs:
         for key, name in iter_duplicate_keys(doc.root):
             ctx.report(
@@ -91,3 +94,6 @@ def check_documents(ctx: FileContext) -> None:
                 node=key,
                 hint="remove one of them",
             )
+    if "<<" in ctx.text:
+        for merge in iter_merge_keys(*(doc.root for doc in ctx.docs)):
+            ctx.report("merge-key", Severity.ERROR, MERGE_KEY_MESSAGE, node=merge, hint=MERGE_KEY_HINT)

@@ -10,7 +10,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from .findings import Finding, Severity
-from .options import Options, Target
+from .options import Devices, Options, Target
 
 # Options that act for some targets only (by Options field name). Every other option acts for all.
 APPLIES_TO: dict[str, tuple[Target, ...]] = {
@@ -43,6 +43,8 @@ def ignored_options(options: Options, given: Mapping[str, Path | None]) -> list[
     for name, source in given.items():
         targets = APPLIES_TO.get(name)
         if targets is None or options.to in targets or getattr(options, name) == _DEFAULTS[name]:
+            continue
+        if name == "device_class" and options.devices is Devices.DRA:  # the class of the device claims
             continue
         flag = "--" + name.replace("_", "-")
         said = f"{name.replace('_', '-')} (set in {source})" if source is not None else flag

@@ -55,10 +55,21 @@ class DraApiVersion(StrEnum):
     V1BETA1 = "v1beta1"
 
 
+class Devices(StrEnum):
+    """How workloads get the devices of their networks (SPEC §2: a separate axis, networking stays Multus)."""
+
+    KEEP = "keep"  # as they are written
+    DEVICE_PLUGIN = "device-plugin"  # back to extended-resource requests (undoes dra and dra-extended)
+    DRA = "dra"  # ResourceClaimTemplates of the SR-IOV DRA driver, claimed by the pods
+    DRA_EXTENDED = "dra-extended"  # pods keep their requests; a DeviceClass maps each resource to DRA
+
+
 # Kubernetes objects stop at ~1.5 MiB (etcd's request limit); a manifest file holding many of them is
 # still far below this. Larger files are refused unread (SPEC §6 "Safety").
 DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024
 DEFAULT_DEVICE_CLASS = "cni.networking.x-k8s.io"
+# --devices dra: the DeviceClass the SR-IOV DRA driver installs (reference/native.md §3.4).
+SRIOV_DEVICE_CLASS = "sriovnetwork.k8snetworkplumbingwg.io"
 DEFAULT_PROVIDER = "k8s.cni.cncf.io/multus"
 DEFAULT_NAME_TEMPLATE = "{name}"
 DEFAULT_MULTUS_NAMESPACE = "kube-system"
@@ -92,6 +103,8 @@ class Options:
     emit_device_class: bool = False
     dra_api_version: DraApiVersion = DraApiVersion.V1
     drop_nads: bool = False
+    # --devices (with --to multus): where the SR-IOV devices of the NADs' resourceName come from.
+    devices: Devices = Devices.KEEP
     # The fields the user set (flags or project configuration), as opposed to defaults: a normalisation
     # within one dialect happens only when asked for.
     given: frozenset[str] = frozenset()
@@ -107,7 +120,28 @@ class Options:
     # Prove each converted chart template with Helm's own engine (the ``helm`` extra).
     verify_helm: bool = False
 
+    def __post_init__(self) -> None:
+        check_devices_target(self.devices, self.to)
+
     @property
     def pod_api_version(self) -> str:
         """apiVersion of emitted PodNetwork/PodNetworkAttachment objects."""
         return self.api_version or "v1"
+
+    @property
+    def devices_class(self) -> str:
+        """The DeviceClass of --devices dra claims: --device-class when given, else the SR-IOV driver's
+        (the CNI DRA driver's class, --device-class's default for --to dra, selects no SR-IOV device)."""
+        if "device_class" in self.given or self.device_class != DEFAULT_DEVICE_CLASS:
+            return self.device_class
+        return SRIOV_DEVICE_CLASS
+
+
+def check_devices_target(devices: Devices, to: Target) -> None:
+    """Moving devices keeps the networks on Multus (the NADs and the networks annotation stay): Multus's DRA
+    integration is what matches a device to a NAD, so any other target is refused (ValueError)."""
+    if devices is not Devices.KEEP and to is not Target.MULTUS:
+        raise ValueError(
+            f"--devices {devices.value} keeps the networks on Multus (NADs and the networks annotation stay, "
+            f"Multus matches each device to its NAD): it needs --to multus, not --to {to.value}"
+        )

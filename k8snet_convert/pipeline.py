@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from . import verdict
 from .context import FileContext
 from .integrations import helm
-from .loading import load
+from .loading import check_documents, load
 from .manifests.yamldoc import YamlSyntaxError, parse_documents
 from .model import Finding, Inventory, Severity
 from .options import Options, OutputMode
@@ -45,7 +45,7 @@ def convert_file(
     if helm.template_kind(path) is not None:  # a chart's template: converted with its actions masked
         from .integrations.helm.chart import convert_template
 
-        return convert_template(result, options, inventory, record_cross_file)
+        return convert_template(result, options, inventory, record_cross_file, check_documents)
     if is_kustomization(path) and path is not None:
         from .integrations import kustomize
 

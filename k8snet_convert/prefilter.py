@@ -44,6 +44,8 @@ WIDE_BOMS: tuple[bytes, ...] = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF
 # no marker of their own: when that dialect is converted from, any file with the key is read.
 NATIVE_POD_MARKER = b"networks"
 DRA_POD_MARKER = b"resourceClaims"
+# --devices dra: a container's device requests (a pod may use a network's devices without the annotation).
+DEVICE_REQUEST_MARKER = b"resources"
 
 
 def may_contain_networking(data: bytes, extra: tuple[bytes, ...] = ()) -> bool:

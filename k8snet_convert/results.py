@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from . import prefilter
 from .errors import ConvertError
 from .findings import Finding, Severity
-from .options import Options, Target
+from .options import Devices, Options, Target
 
 if TYPE_CHECKING:
     from .suppress import Suppressions
@@ -119,6 +119,10 @@ def pod_markers(options: Options) -> tuple[bytes, ...]:
     if "native" in options.sources and (target != "native" or "profile" in options.given):
         markers.append(prefilter.NATIVE_POD_MARKER)
     if "dra" in options.sources and (target != "dra" or "dra_api_version" in options.given):
+        markers.append(prefilter.DRA_POD_MARKER)
+    if options.devices is Devices.DRA:  # device requests of pods without networks (DPDK apps)
+        markers.append(prefilter.DEVICE_REQUEST_MARKER)
+    elif options.devices is Devices.DEVICE_PLUGIN:  # claims of templates in another file
         markers.append(prefilter.DRA_POD_MARKER)
     return tuple(markers)
 

@@ -29,6 +29,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 
 from .context import FileContext
 from .dialects.base import Reading
+from .dialects.multus.devices import undo_devices
 from .dialects.registry import DIALECTS
 from .manifests.edit import Editor, content_end
 from .manifests.objects import K8sObject, iter_objects, pod_template
@@ -37,7 +38,7 @@ from .manifests.source import SourceText, dominant_newline
 from .manifests.yamldoc import YamlSyntaxError, get, parse_documents, to_python
 from .model import Attachment, Finding, Inventory, PodNetworkFact, Severity, Workload
 from .model.names import PRIMARY_INTERFACE, apply_template
-from .options import AnnotationStyle, AttachmentParams, DraApiVersion, Options, Profile, Target
+from .options import AnnotationStyle, AttachmentParams, Devices, DraApiVersion, Options, Profile, Target
 
 RULE = "roundtrip-mismatch"
 MERGE = "tag:yaml.org,2002:merge"
@@ -119,7 +120,13 @@ def reverse_options(options: Options, source_ctx: FileContext | None = None) -> 
         back_to = Target(dialects.pop())
     elif options.to is Target.MULTUS:
         back_to = Target.NATIVE
-    back = replace(options, to=back_to, verify_roundtrip=False, annotation_style=AnnotationStyle.AUTO)
+    back = replace(
+        options,
+        to=back_to,
+        verify_roundtrip=False,
+        annotation_style=AnnotationStyle.AUTO,
+        devices=undo_devices(options.devices, source_ctx) if back_to is Target.MULTUS else Devices.KEEP,
+    )
     given = set(options.given) - {"annotation_style"}
     native = readings.get("native")
     if back_to is Target.NATIVE and native is not None and native.own is not None:

@@ -91,10 +91,12 @@ _RULES: tuple[Rule, ...] = (
         "internal-error",
         ERR,
         _CONVERT,
-        "The converted text did not parse back; the file is left untouched",
-        """A bug in k8snet-convert: before writing, printing or diffing, every result is parsed again,
-        and this one failed. Nothing was written. (`--check` shows no converted text and skips this
-        parse.) Please report it with the input file.""",
+        "k8snet-convert failed on this file; the file is left untouched",
+        """A bug in k8snet-convert, met on this file: an unexpected error while converting it (the hint
+        says where the crash report is), or a converted text that did not parse back (before writing,
+        printing or diffing, every result is parsed again; `--check` shows no converted text and skips
+        this parse). Nothing was written to the file, the other files were converted, and the run
+        exits with 4. Please report it with the input file.""",
     ),
     _rule(
         "duplicate-key",
@@ -103,6 +105,17 @@ _RULES: tuple[Rule, ...] = (
         "A key appears twice in one mapping",
         """The API server rejects such objects (strict decoding) or keeps only the last value, so what is
         applied differs from what is read. Remove one of the keys.""",
+    ),
+    _rule(
+        "merge-key",
+        ERR,
+        _CHECK,
+        "A YAML merge key (<<) is not converted",
+        """Kubernetes' decoder applies merge keys, so `annotations: {<<: *common}` or
+        `metadata: {<<: *meta}` can give an object its networks annotation, its namespace or its pod
+        template. Converting through a merge key would edit a mapping that other objects share, so a
+        file that holds one is refused whole, never passed silently. Write the merged keys out in each
+        object, then convert.""",
     ),
     _rule(
         "templated-file",
@@ -188,8 +201,19 @@ _RULES: tuple[Rule, ...] = (
         ERR,
         _INPUT,
         "The file is too large or too deeply nested to be read",
-        """Documents nested beyond what the parser handles safely are not read; the file is left
-        untouched.""",
+        """A file over --max-file-size (default 16 MiB) is not read beyond the limit, whatever it holds,
+        and documents nested or expanded by aliases beyond what the parser handles safely are not read
+        either; the file is left untouched. Raise --max-file-size if the file really is a manifest, or
+        exclude it.""",
+    ),
+    _rule(
+        "not-a-file",
+        ERR,
+        _INPUT,
+        "A FIFO, socket or device is not read",
+        """A named pipe, socket or device file (named, met in a folder, or reached through a link named
+        on the command line) is never opened: reading it could block forever or never end. Name the
+        regular file it stands for, or exclude it.""",
     ),
     _rule(
         "too-deep",
@@ -206,6 +230,16 @@ _RULES: tuple[Rule, ...] = (
         "A symbolic link was not followed",
         """Folders are walked without following symbolic links, so nothing is read twice or outside the
         tree. Name the link's target to convert it.""",
+    ),
+    _rule(
+        "hard-link",
+        ERR,
+        _CONVERT,
+        "A file with other hard links is not rewritten",
+        """Writes replace a file by a new one (a temporary file renamed over it), which would cut the
+        file off from its other hard links: they would keep the old content. Writing into the file
+        itself would not be atomic. So the file is left as it is. Convert a copy, or break the link
+        (`cp FILE FILE.new && mv FILE.new FILE`), then run again.""",
     ),
     _rule(
         "write-failed",
@@ -233,6 +267,16 @@ _RULES: tuple[Rule, ...] = (
         """k8snet-convert knows the pod templates of the built-in workloads, Argo Rollouts and OpenShift
         DeploymentConfigs. This kind carries the networks annotation where a pod template would be, but
         it is not converted. Convert the rendered pods, or ask for the kind to be added.""",
+    ),
+    _rule(
+        "shared-template",
+        ERR,
+        _CONVERT,
+        "Two workloads share a pod template through a YAML alias",
+        """A YAML anchor and alias (template: &tpl ... template: *tpl) make two objects hold one pod
+        template, or one annotations or networks node. Converting it edits text that both objects read,
+        and converting each would write its networks twice. The file is left as it is. Write the template
+        out in each object, then convert.""",
     ),
     _rule(
         "kubevirt-reference",
@@ -352,7 +396,8 @@ _RULES: tuple[Rule, ...] = (
         """The k8s.v1.cni.cncf.io/resourceName annotation ties the network to a device plugin resource
         (SR-IOV VFs). Clusters often rely on the network-resources-injector webhook, keyed on the pod
         annotation, to add the device requests to pods; without the annotation it no longer does.
-        Run convert with --inject-resources to write the requests into the containers explicitly.""",
+        Run convert with --inject-resources to write the requests into the containers explicitly, or with
+        --devices dra to move the devices to DRA claims while the networks stay Multus.""",
     ),
     # -- pod networks (both dialects) -------------------------------------------------------------
     _rule(
@@ -1023,6 +1068,117 @@ _RULES: tuple[Rule, ...] = (
         "Device requests were written into a container",
         """With --inject-resources, the requests the network-resources-injector webhook would have added
         (one per attachment to a NAD with a resourceName) are written into the first container.""",
+    ),
+    # -- --devices: the SR-IOV devices of Multus networks ------------------------------------------
+    _rule(
+        "devices-claimed",
+        INFO,
+        _CONVERT,
+        "--devices dra: a workload's device requests became DRA claims",
+        """The containers' requests of an extended resource that a NAD names as its resourceName (or, when
+        the pod made none, the one device per attachment the network-resources-injector adds to the first
+        container) became a claim of a ResourceClaimTemplate for the SR-IOV DRA driver. The networks
+        annotation and the NADs stay: Multus matches each allocated device to its NAD.""",
+    ),
+    _rule(
+        "devices-cluster-needs",
+        INFO,
+        _CONVERT,
+        "--devices: what the cluster needs for a NAD's resource to come from DRA",
+        """The SR-IOV DRA driver must publish k8s.cni.cncf.io/resourceName (equal to the NAD's resourceName)
+        and k8s.cni.cncf.io/deviceID on the devices of the pool, Multus must run with its DRA integration,
+        and with --devices dra the network-resources-injector must stop adding the resource to pods.""",
+    ),
+    _rule(
+        "devices-other-plugin",
+        INFO,
+        _CONVERT,
+        "--devices: a NAD's resource belongs to another device plugin",
+        """A bridge or OVS marker of KubeVirt's network plugins, the macvtap-cni or the AF_XDP device plugin:
+        no SR-IOV DRA driver publishes it, so the pods keep requesting it from that plugin.""",
+    ),
+    _rule(
+        "devices-resource-unknown",
+        INFO,
+        _CONVERT,
+        "--devices dra: a requested extended resource is named by no NAD",
+        """Only the resources that a NetworkAttachmentDefinition of the run names as its resourceName move to
+        DRA; any other (a GPU, a NAD outside the inputs) is left as it is. Convert together with the NAD, or
+        list its folder under inventory in the project configuration.""",
+    ),
+    _rule(
+        "devices-count-unknown",
+        WARN,
+        _CONVERT,
+        "--devices: how many devices a container or pod asks for cannot be told or claimed",
+        """The amount is not a whole number (a template expression, a quantity with a unit), requests and
+        limits differ, it is more than the 32 devices one claim can hold, the pod's networks annotation
+        does not parse, its NAD is defined with different resourceNames in two files, or a container
+        already requests the resource next to the claim that would give it back. It is left as it is.""",
+    ),
+    _rule(
+        "devices-nad-unknown",
+        INFO,
+        _CONVERT,
+        "--devices dra: a pod's NAD is not among the inputs",
+        """Its resourceName is unknown, so whether the network-resources-injector would add a device request
+        for it cannot be told. Convert together with the NAD.""",
+    ),
+    _rule(
+        "devices-claims-exist",
+        WARN,
+        _CONVERT,
+        "--devices dra: a pod without device requests already has resource claims",
+        """Those claims may hold the devices of its networks already, so no claim is added. Add the network
+        devices to the pod's claims by hand, or remove the claims and convert again.""",
+    ),
+    _rule(
+        "devices-template-name-taken",
+        WARN,
+        _CONVERT,
+        "--devices dra: the ResourceClaimTemplate name is held by another object",
+        """Another ResourceClaimTemplate has the name the device claim's template gets; the requests stay as
+        they are. Rename the existing template.""",
+    ),
+    _rule(
+        "devices-in-patch",
+        WARN,
+        _CONVERT,
+        "--devices dra: device requests in a kustomize patch stay",
+        """A patch cannot create the ResourceClaimTemplate its claims would need. Convert the base the patch
+        applies to.""",
+    ),
+    _rule(
+        "devices-class-written",
+        INFO,
+        _CONVERT,
+        "--devices dra-extended: a DeviceClass maps an extended resource to DRA",
+        """Written once per run, beside the first NAD that names the resource. Pods keep their requests; the
+        scheduler turns them into claims (feature gate DRAExtendedResource). Files applied together must keep
+        one copy.""",
+    ),
+    _rule(
+        "devices-restored",
+        INFO,
+        _CONVERT,
+        "--devices device-plugin: claims went back to extended-resource requests",
+        """Claims of the templates --devices dra wrote became requests and limits of the resource again (none
+        where the network-resources-injector had added them).""",
+    ),
+    _rule(
+        "devices-template-kept",
+        INFO,
+        _CONVERT,
+        "--devices device-plugin: a ResourceClaimTemplate of --devices dra is kept",
+        """No workload in its file claims it (workloads of other files may). Delete it once nothing claims
+        it.""",
+    ),
+    _rule(
+        "devices-class-removed",
+        INFO,
+        _CONVERT,
+        "--devices device-plugin: the DeviceClass of --devices dra-extended was removed",
+        """The device plugin serves the requests of the resource again.""",
     ),
 )
 

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .device_models import MODELS as DEVICE_MODELS
 from .dialects.dra.models import MODELS as DRA_MODELS
 from .dialects.dra.models import CniParameters
 from .model import IPAM_CLAIM_REFERENCE
@@ -217,6 +218,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "selection-element": SelectionElementSchema,
     "dra-cni-parameters": CniParameters,
     **DRA_MODELS,
+    **DEVICE_MODELS,
 }
 
 

@@ -156,9 +156,12 @@ class Validation:
             self.check(display, obj, obj.node, "networkattachmentdefinition")
             checked = True
         elif obj.kind in ("ResourceClaimTemplate", "DeviceClass"):
+            from . import device_models
             from .dialects.dra.models import schema_stem
 
-            stem = schema_stem(to_python(obj.node))  # only the CNI driver's and our DeviceClass
+            # only the CNI driver's, our DeviceClass, and the objects of --devices
+            data = to_python(obj.node)
+            stem = schema_stem(data) or device_models.schema_stem(data)
             if stem:
                 self.check(display, obj, obj.node, stem)
                 checked = True

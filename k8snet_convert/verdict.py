@@ -31,7 +31,8 @@ WOULD_CONVERT = "would-convert"
 # Every suppression comment holds this; a file without it needs no comment scan.
 SUPPRESSION_MARKER = "k8snet-convert:"
 
-EXIT_OK, EXIT_WORK, EXIT_INVALID = 0, 1, 2
+EXIT_OK, EXIT_WORK, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 4
+INTERNAL_ERROR = "internal-error"  # a bug met on one file: the others went on
 
 _TARGET_WORDS = {
     Target.NATIVE: "native multi-networking",
@@ -67,20 +68,22 @@ def judge(findings: Iterable[Finding], suppressions: Mapping[str, Suppressions],
 
 def exit_code(findings: Iterable[Finding], strict: bool, checks: bool = False) -> int:
     """SPEC §7: 1 when ``check`` found work (a ``would-convert`` finding, or Multus-era networking left
-    for a person: ``results.MIGRATION_LEFT``), 2 for any other error (warnings too under ``--strict``);
-    the highest wins."""
+    for a person: ``results.MIGRATION_LEFT``), 2 for any other error (warnings too under ``--strict``),
+    4 when a file met a bug (``internal-error``); the highest wins."""
     from .results import MIGRATION_LEFT
 
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     code = EXIT_OK
     for finding in findings:
+        if finding.rule == INTERNAL_ERROR:
+            return EXIT_INTERNAL
         left = (
             checks and finding.rule in MIGRATION_LEFT and finding.severity is Severity.WARNING and not strict
         )
         if finding.rule == WOULD_CONVERT or left:
             code = max(code, EXIT_WORK)
         elif finding.severity in failing:
-            return EXIT_INVALID
+            code = EXIT_INVALID
     return code
 
 

@@ -32,8 +32,9 @@ class Ignored(Protocol):
     def folder(self, display: str, names: Iterable[str]) -> Callable[[str, bool], bool] | None: ...
 
 
-def for_folder(top: str) -> Ignored | None:
+def for_folder(top: str, read: Callable[[str], bytes]) -> Ignored | None:
     """The ignore rules for a walk of ``top`` (as the walk spells it); None outside a git repository.
+    ``read``: how the ignore files are read (the walk's bounded reader).
 
     git itself answers when it can (``git ls-files --others --ignored``: exact, about 35 ms for a
     10,000-file repository, whatever its ignore files); where it cannot (not installed, or refusing a
@@ -49,7 +50,7 @@ def for_folder(top: str) -> Ignored | None:
     listed = _git_ignored(folder)
     if listed is not None:
         return GitListed(top, listed)
-    return GitIgnored(current, top, folder)
+    return GitIgnored(current, top, folder, read)
 
 
 # Variables that point git at another repository or index (set inside git hooks): the question is
@@ -116,8 +117,9 @@ class GitIgnored:
     ``getcwd`` per file cost 10 µs a file).
     """
 
-    def __init__(self, root: str, top: str, top_absolute: str) -> None:
+    def __init__(self, root: str, top: str, top_absolute: str, read: Callable[[str], bytes]) -> None:
         self.root = root
+        self._read_file = read
         self._display_prefix = "" if top == "." else top if top.endswith("/") else top + "/"
         self._absolute_prefix = top_absolute.rstrip("/") + "/"
         # folder (absolute, no final /) -> the ignore files that apply in it: (folder they are in,
@@ -160,11 +162,9 @@ class GitIgnored:
             self._specs[folder] = specs
         return specs
 
-    @staticmethod
-    def _read(folder: str, path: str) -> list[tuple[str, GitIgnoreSpec]]:
+    def _read(self, folder: str, path: str) -> list[tuple[str, GitIgnoreSpec]]:
         try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                lines = handle.read().splitlines()
+            lines = self._read_file(path).decode("utf-8", errors="replace").splitlines()
         except OSError:  # none here (the usual case), or unreadable: nothing ignored by it
             return []
         from pathspec import GitIgnoreSpec

@@ -122,3 +122,14 @@ def test_helm_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
     helm.main(["--charts", "2", "--repeat", "1"])
     out = capsys.readouterr().out
     assert "charts / rendered" in out and "one chart / one rendered" in out
+
+
+def test_big_file_benchmark_runs_on_tiny_sizes() -> None:
+    """benchmarks/big_file.py (one file of many Pods) end to end, on sizes that take no time."""
+    from benchmarks import big_file
+
+    log = io.StringIO()
+    rows = big_file.measure([20, 60], repeat=1, tool=None, log=log)
+    assert [row["pods"] for row in rows] == [20, 60]
+    assert rows[1]["bytes"] > rows[0]["bytes"] and all(row["peak_mib"] > 0 for row in rows)
+    assert "20 -> 60 pods: file x3.0" in log.getvalue()

@@ -289,7 +289,8 @@ def test_mermaid_exact_small() -> None:
 
 
 def test_mermaid_labels_are_escaped() -> None:
-    assert label('a "b" <c> & d\ne') == "a #quot;b#quot; #lt;c#gt; #amp; d<br/>e"
+    """Input text: markup as entity codes, a line break (or a terminal escape) made visible."""
+    assert label('a "b" <c> & d\ne\x1b') == "a #quot;b#quot; #lt;c#gt; #amp; d\\ne\\x1b"
 
 
 # -- the command ------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from k8snet_convert import rules
+from k8snet_convert import files, rules
 from k8snet_convert.cli import build_options, main
 from k8snet_convert.context import FileContext
 from k8snet_convert.lint import CHECKERS, LintResult, lint_paths
@@ -101,6 +101,12 @@ CASES = [
         _files(pod("net-a").replace("  name: p\n", "  name: p\n  name: q\n")),
         5,
         _files(pod("net-a")),
+    ),
+    Case(
+        "merge-key",
+        _files(pod("net-a").replace("  annotations:\n", "  annotations:\n    <<: {team: a}\n")),
+        7,
+        _files(pod("net-a").replace("  annotations:\n", "  annotations:\n    '<<': {team: a}\n")),
     ),
     Case(
         "templated-file",  # a kube-burner template: the pod's name is an action; reported at the annotation
@@ -473,6 +479,7 @@ def test_every_rule_lint_reports_has_a_case() -> None:
     # tested separately below (unreadable-folder: tests/test_files.py) are the only linted rules
     # without a case in CASES.
     # no-manifests: tests/test_notices.py; schema-violation (validate's): tests/test_validate.py
+    # not-a-file: tests/test_hostile_inputs.py
     separately = {
         "unreadable-file",
         "unreadable-folder",
@@ -481,6 +488,7 @@ def test_every_rule_lint_reports_has_a_case() -> None:
         "invalid-input",
         "no-manifests",
         "schema-violation",
+        "not-a-file",
     }
     pending = {r for r in rules.RULES if r.startswith("dra-") or r.startswith("kustomize-")}
     linted = {r.id for r in rules.RULES.values() if r.linted}
@@ -490,14 +498,14 @@ def test_every_rule_lint_reports_has_a_case() -> None:
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "locked.yaml"
     target.write_text(pod("net-a"))
-    real = Path.read_bytes
+    real = files.read_file
 
-    def refuse(self: Path) -> bytes:
-        if self.name == "locked.yaml":
+    def refuse(path: str | Path, limit: int | None = None) -> bytes:
+        if Path(path).name == "locked.yaml":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path, limit)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(files, "read_file", refuse)
     result = lint_paths([str(tmp_path)], Options())
     assert [(f.rule, f.message) for f in result.findings] == [
         ("unreadable-file", "cannot read the file: Permission denied")

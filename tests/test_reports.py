@@ -162,9 +162,13 @@ def test_github_annotations() -> None:
 
 
 def test_github_escapes_properties() -> None:
-    finding = Finding(rule="invalid-yaml", severity=Severity.ERROR, message="a\r\nb", file="odd,name:x.yaml")
+    """Line breaks from the input are made visible first (escape.visible), so none is left for the
+    runner's own escaping; ``%``, ``:`` and ``,`` still are escaped its way."""
+    finding = Finding(
+        rule="invalid-yaml", severity=Severity.ERROR, message="a\r\nb 5%", file="odd,name:x.yaml"
+    )
     assert reports.render(ReportFormat.GITHUB, [finding], SUMMARY) == (
-        "::error file=odd%2Cname%3Ax.yaml,title=k8snet-convert invalid-yaml::a%0D%0Ab\n"
+        "::error file=odd%2Cname%3Ax.yaml,title=k8snet-convert invalid-yaml::a\\r\\nb 5%25\n"
     )
 
 
@@ -352,8 +356,12 @@ def test_markdown_tables() -> None:
 
 
 def test_markdown_escapes_cells() -> None:
-    odd = Finding(rule="invalid-yaml", severity=Severity.ERROR, message="a | b\nc", file="x.yaml")
-    assert "| a \\| b<br>c |" in reports.render(ReportFormat.MARKDOWN, [odd], SUMMARY)
+    odd = Finding(
+        rule="invalid-yaml", severity=Severity.ERROR, message="a | b\nc <img src=x>", file="x`.yaml"
+    )
+    text = reports.render(ReportFormat.MARKDOWN, [odd], SUMMARY)
+    assert "| a \\| b\\\\nc &lt;img src=x&gt; |" in text  # shown: a | b\nc <img src=x>
+    assert "| `` x`.yaml `` |" in text  # a backtick in the name: a longer fence
 
 
 def test_markdown_draws_the_inputs(tmp_path: Path) -> None:

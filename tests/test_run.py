@@ -122,3 +122,19 @@ def test_what_a_batch_learns_changes_no_answer(tree: Path) -> None:
     ]
     kustomizations = [name for name in alone if name.endswith("kustomization.yaml")]
     assert outcome.changed == alone and len(kustomizations) > 10
+
+
+POD = (
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\n  namespace: ns\n  annotations:\n"
+    "    k8s.v1.cni.cncf.io/networks: net-a\nspec:\n  containers:\n  - name: c\n    image: busybox\n"
+)
+
+
+def test_a_run_keeps_one_use_per_network_and_file(tmp_path: Path) -> None:
+    """What a run keeps of a file for the cross-file checks does not grow with its workloads: a file
+    of 60,000 Pods on one network kept 60,000 findings to the end of the run. The findings are those
+    of one use per network and file, as before."""
+    (tmp_path / "pods.yaml").write_text("---\n".join(POD.format(i=i) for i in range(300)))
+    outcome = run.run([str(tmp_path)], Options(mode=OutputMode.CHECK, jobs=1))
+    assert [len(r.nad_refs) for r in outcome.results] == [1]
+    assert [(f.rule, f.line) for f in outcome.findings if f.rule != "would-convert"] == [("nad-not-found", 7)]

@@ -126,6 +126,8 @@ def test_every_format_counts_the_same_findings(
 ) -> None:
     counts: dict[str, Counter[str]] = {}
     codes = set()
+    reports = mixed.parent / "reports"  # not in the input folder: a report there is refused
+    reports.mkdir(exist_ok=True)
     for name, fmt in [
         ("r.json", None),
         ("r.sarif", None),
@@ -133,12 +135,12 @@ def test_every_format_counts_the_same_findings(
         ("r.md", None),
         ("r.gh", "github"),
     ]:
-        argv = [*command, "--report", name] + (["--report-format", fmt] if fmt else [])
+        argv = [*command, "--report", str(reports / name)] + (["--report-format", fmt] if fmt else [])
         codes.add(main(argv))
         _, err = capsys.readouterr()
         listed, summary = _text_counts(err)
         counts["stderr lines"], counts["stderr summary"] = listed, summary
-        counts.update(_report_counts(mixed / name))
+        counts.update(_report_counts(reports / name))
     expected = counts["stderr summary"]
     assert all(c == expected for c in counts.values()), counts
     checking = command != ["convert", "."]

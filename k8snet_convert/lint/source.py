@@ -8,13 +8,11 @@ mention ``networks``) go through ``load_unmarked``, the same steps without the p
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from .. import files, pipeline, prefilter
 from ..context import FileContext
-from ..findings import Finding, Severity
 from ..options import Options
 from ..results import FileResult, symlink_findings
 
@@ -33,33 +31,31 @@ def read_inputs(
     skipped: list[Path] | None = None,
     unreadable: list[tuple[str, str]] | None = None,
 ) -> Iterator[FileResult]:
-    """A FileResult per input file; a file that cannot be read carries an ``unreadable-file`` error.
+    """A FileResult per input file; a file that cannot be read (too large, not a regular file, refused
+    by the system) carries the finding that says why.
 
     Symbolic links met in folders are not followed; they are added to ``skipped``, and folders that
     cannot be listed to ``unreadable``.
     """
+    special: list[tuple[str, str]] = []
     for display, path in files.discover(
-        inputs, options.exclude, skipped, unreadable, options.respect_gitignore
+        inputs, options.exclude, skipped, unreadable, options.respect_gitignore, special=special
     ):
-        if path is None:
-            yield FileResult(display, None, sys.stdin.buffer.read())
-            continue
         try:
-            data = path.read_bytes()
+            if path is None:
+                data = files.read_stdin(options.max_file_size)
+            else:
+                data = files.read_file(path, options.max_file_size)
         except OSError as exc:
             result = FileResult(display, path, b"")
-            result.findings.append(
-                Finding(
-                    rule="unreadable-file",
-                    severity=Severity.ERROR,
-                    message=f"cannot read the file: {exc.strerror}",
-                    file=display,
-                    hint="check its permissions",
-                )
-            )
+            result.findings.append(files.read_failure(display, exc))
             yield result
             continue
         yield FileResult(display, path, data)
+    for display, kind in special:
+        result = FileResult(display, Path(display), b"")
+        result.findings.append(files.read_failure(display, files.NotRegularFile(kind)))
+        yield result
 
 
 def load(result: FileResult, options: Options, charts: bool = False) -> FileContext | None:

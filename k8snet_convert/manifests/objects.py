@@ -90,7 +90,7 @@ class PodTemplate:
         return ann if isinstance(ann, MappingNode) else None
 
     def key_path(self, *keys: str) -> str:
-        base = self.obj.path + self.path
+        base = (self.obj.path + self.path).rstrip(".")  # a Pod in a List: "items[1]", not "items[1]."
         parts = [base] if base else []
         for key in keys:
             parts.append(key if "." not in key and "/" not in key else f'"{key}"')

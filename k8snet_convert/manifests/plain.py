@@ -21,7 +21,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import ConvertError
-from ..files import read_file
+from ..files import current_read_limit, read_file
 from .source import decode
 from .yamldoc import STR, parse_documents, to_python
 
@@ -44,12 +44,20 @@ def stamp(path: str) -> tuple[int, int] | None:
 @lru_cache(maxsize=4096)
 def _load_cached(path: str, _stamp: tuple[int, int]) -> Any:
     try:
-        documents = parse_documents(decode(read_file(path)).text)
-        if len(documents) != 1:
-            return _UNREADABLE if documents else None
-        return _value(documents[0].root, {})
+        return data(decode(read_file(path)).text)
     except (OSError, ConvertError, yaml.YAMLError, RecursionError, TypeError):
         return _UNREADABLE  # TypeError: a mapping or list used as a key
+
+
+def data(text: str) -> Any:
+    """The only document of ``text`` as plain data (None when there is none), through the guarded
+    parser: an alias bomb, deep nesting or a syntax error is a YamlSyntaxError with its line, several
+    documents a ConvertError; TypeError when a mapping or list is used as a key."""
+    documents = parse_documents(text)
+    if len(documents) > 1:
+        line = documents[1].root.start_mark.line + 1
+        raise ConvertError(f"a second YAML document starts at line {line}: one is expected", line=line)
+    return _value(documents[0].root, {}) if documents else None
 
 
 def _value(node: Node, memo: dict[int, Any]) -> Any:
@@ -86,6 +94,8 @@ def load(path: str) -> Any:
     key = stamp(path)
     if key is None:
         return None
+    if key[1] > current_read_limit():  # decided outside the cache: the limit is the run's
+        return _UNREADABLE
     return _load_cached(path, key)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -32,9 +33,11 @@ def detect_style(roots: list[Node], is_json: bool = False) -> Style:
     """The file's indentation, read from its first nested mapping and block sequence."""
     step: int | None = None
     seq_offset: int | None = None
-    stack: list[Node] = list(roots)
+    # Breadth first, so the outermost levels decide; a deque, since a file of 60,000 documents put
+    # that many roots in the queue (list.pop(0) made this quadratic).
+    stack: deque[Node] = deque(roots)
     while stack and (step is None or seq_offset is None):
-        node = stack.pop(0)
+        node = stack.popleft()
         if isinstance(node, MappingNode):
             for key, value in node.value:
                 if isinstance(value, MappingNode) and value.value:

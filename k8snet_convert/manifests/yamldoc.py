@@ -237,6 +237,34 @@ def iter_duplicate_keys(node: Node) -> Iterator[tuple[ScalarNode, str]]:
             stack.extend(current.value)
 
 
+MERGE = "tag:yaml.org,2002:merge"
+MERGE_KEY_MESSAGE = (
+    "a YAML merge key (<<): Kubernetes' decoder applies it, so it may carry networks, a namespace or a "
+    "pod template that is not converted; the file is left untouched (converting through it would edit "
+    "a mapping that other objects share)"
+)
+MERGE_KEY_HINT = "write the merged keys out where they are used (no <<), then convert"
+
+
+def iter_merge_keys(*nodes: Node) -> Iterator[ScalarNode]:
+    """Merge keys (``<<``, resolved as YAML 1.1 merges) anywhere below ``nodes``, each once (a mapping
+    reached through several aliases is looked at once)."""
+    stack = list(reversed(nodes))
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, MappingNode):
+            for k, v in current.value:
+                if isinstance(k, ScalarNode) and k.tag == MERGE:
+                    yield k
+                stack.append(v)
+        elif isinstance(current, SequenceNode):
+            stack.extend(current.value)
+
+
 def line_col(node: Node) -> tuple[int, int]:
     """1-based line and column of a node's start."""
     return node.start_mark.line + 1, node.start_mark.column + 1

@@ -4,7 +4,7 @@ footprint, networks (NADs) and the run-wide inventory. Plain data, no YAML, no p
 from ..findings import Finding, Severity
 from .attachment import Attachment, NadKey
 from .element import IPAM_CLAIM_REFERENCE, MULTUS_KNOWN_KEYS, InvalidElement, SelectionElement
-from .inventory import ClaimFact, Inventory, PodNetworkFact
+from .inventory import ClaimFact, DeviceTemplateFact, Inventory, PodNetworkFact
 from .network import Network, plugin_chain
 from .workload import Footprint, Workload
 
@@ -13,6 +13,7 @@ __all__ = [
     "MULTUS_KNOWN_KEYS",
     "Attachment",
     "ClaimFact",
+    "DeviceTemplateFact",
     "Finding",
     "Footprint",
     "InvalidElement",

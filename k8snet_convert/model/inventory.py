@@ -45,6 +45,18 @@ class ClaimFact:
         return self.namespace, self.kind, self.name
 
 
+@dataclass(frozen=True)
+class DeviceTemplateFact:
+    """A ResourceClaimTemplate that ``--devices dra`` wrote for the requests of one extended resource."""
+
+    namespace: str
+    name: str
+    resource: str  # the extended resource its devices replace (the NADs' resourceName)
+    count: int
+    injected: bool  # made for a pod without requests (network-resources-injector style)
+    file: str
+
+
 @dataclass
 class Inventory:
     # Every definition of each NAD, in input order (a NAD may be defined in several files).
@@ -56,6 +68,10 @@ class Inventory:
     # Helm charts: the placeholder of each chart-wide template action (``.Values…`` said from the root)
     # -> the action, so a conversion may copy a NAD's actions from one template into another.
     template_actions: dict[str, str] = field(default_factory=dict)
+    # --devices: the templates it wrote, by (namespace, name), and the DeviceClasses that map an extended
+    # resource (spec.extendedResourceName -> the first file that defines one).
+    device_templates: dict[tuple[str, str], DeviceTemplateFact] = field(default_factory=dict)
+    extended_classes: dict[str, str] = field(default_factory=dict)
 
     # -- building ------------------------------------------------------------------------------------
 
@@ -72,6 +88,12 @@ class Inventory:
     def add_claim(self, fact: ClaimFact) -> None:
         self.claims.setdefault(fact.key, fact)
 
+    def add_device_template(self, fact: DeviceTemplateFact) -> None:
+        self.device_templates.setdefault((fact.namespace, fact.name), fact)
+
+    def add_extended_class(self, resource: str, file: str) -> None:
+        self.extended_classes.setdefault(resource, file)
+
     def merge(self, other: Inventory) -> None:
         for networks in other.definitions.values():
             for network in networks:
@@ -83,6 +105,10 @@ class Inventory:
             self.add_claim(claim)
         self.target_namespaces.update(other.target_namespaces)
         self.template_actions.update(other.template_actions)
+        for template in other.device_templates.values():
+            self.add_device_template(template)
+        for resource, file in other.extended_classes.items():
+            self.add_extended_class(resource, file)
 
     def relocate(self, namespace_of: Callable[[Network], str]) -> None:
         """Resolve again the namespace of every NAD that does not say its own (once the whole run is
@@ -120,3 +146,13 @@ class Inventory:
 
     def claim(self, namespace: str, kind: str, name: str) -> ClaimFact | None:
         return self.claims.get((namespace, kind, name))
+
+    def device_pools(self) -> dict[str, Network]:
+        """Every resourceName a NAD names, with the first NAD that names it in the inventory's order (the
+        order the run reads its inputs in, the same for any number of workers)."""
+        pools: dict[str, Network] = {}
+        for networks in self.definitions.values():
+            for network in networks:
+                if network.resource_name:
+                    pools.setdefault(network.resource_name, network)
+        return pools

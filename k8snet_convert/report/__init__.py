@@ -53,6 +53,7 @@ class Summary:
     inputs: tuple[str, ...] = ()  # what the run was given: the markdown report draws their networks
     options: Options | None = None
     quiet: bool = False  # --quiet: the text format lists only errors (its counts stay those of every finding)
+    configuration: str | None = None  # the project configuration file the run used
 
 
 # ``.sarif.json`` is common for SARIF (GitHub's upload action takes any name): the double suffix wins.
@@ -113,8 +114,13 @@ def stderr_text(findings: list[Finding], summary: Summary, env: Mapping[str, str
 
 
 def write_report(path: Path, explicit: str | None, findings: list[Finding], summary: Summary) -> None:
-    """``--report FILE``: always written, also for a clean run (CI uploads it)."""
+    """``--report FILE``: always written, also for a clean run (CI uploads it); atomically, never
+    through a link (its path was checked before the run: files.check_report_path)."""
+    from ..files import write_atomic
+
     fmt = format_for(path, explicit)
     content = render(fmt, findings, summary)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content, encoding="utf-8")
+    try:
+        write_atomic(path, content.encode("utf-8"), create=True)
+    except OSError as exc:
+        raise UsageError(f"cannot write the report {path}: {exc.strerror or exc}") from None

@@ -32,6 +32,7 @@ def render(findings: list[Finding], summary: Summary) -> str:
             "suppressed": summary.suppressed,
         },
         "changedFiles": [{"file": c.file, "line": c.line} for c in summary.changed],
+        "configuration": summary.configuration,
         "findings": [f.model_dump(mode="json") for f in findings],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -5,25 +5,21 @@ clean report still has one passing case (an empty suite confuses some readers). 
 finding: errors and warnings are failures (``type`` says which), infos pass with the message as
 output. Under ``check``, each file that would change is a failing case (``would-convert``) like any
 finding, so ``failures`` counts the errors and warnings every other format counts.
+
+ElementTree escapes markup, but writes control characters as they are, which XML 1.0 cannot hold
+(annotation values may contain \\v or \\f, Go's whitespace): input text goes through ``escape.visible``.
 """
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
+from ..escape import visible
 from ..findings import Finding, Severity
 from . import Summary
 from .text_report import location, summary_line
 
 SUITE = "k8snet-convert"
-# Characters XML 1.0 cannot hold at all (ElementTree would write them and produce a broken file);
-# annotation values in messages may contain them (Go's whitespace set includes \v and \f).
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def clean(text: str) -> str:
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _case(suite: ET.Element, finding: Finding) -> bool:
@@ -32,18 +28,18 @@ def _case(suite: ET.Element, finding: Finding) -> bool:
         suite,
         "testcase",
         classname=f"{SUITE}.{finding.rule}",
-        name=clean(f"{location(finding)} {finding.rule}"),
-        file=clean(finding.file),
+        name=visible(f"{location(finding)} {finding.rule}"),
+        file=visible(finding.file),
     )
     if finding.line:
         case.set("line", str(finding.line))
-    body = finding.message + (f"\nat {finding.path}" if finding.path else "")
-    body += f"\nhint: {finding.hint}" if finding.hint else ""
+    body = visible(finding.message) + (f"\nat {visible(finding.path)}" if finding.path else "")
+    body += f"\nhint: {visible(finding.hint)}" if finding.hint else ""
     if finding.severity is Severity.INFO:
-        ET.SubElement(case, "system-out").text = clean(body)
+        ET.SubElement(case, "system-out").text = body
         return False
-    failure = ET.SubElement(case, "failure", type=finding.severity.value, message=clean(finding.message))
-    failure.text = clean(body)
+    failure = ET.SubElement(case, "failure", type=finding.severity.value, message=visible(finding.message))
+    failure.text = body
     return True
 
 

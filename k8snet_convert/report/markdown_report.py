@@ -3,6 +3,9 @@ diagram of the inputs' workloads and networks (GitHub and GitLab render Mermaid 
 
 from __future__ import annotations
 
+import re
+
+from ..escape import visible
 from ..findings import Finding
 from . import Summary
 from .text_report import location
@@ -12,8 +15,19 @@ MAX_DIAGRAM_WORKLOADS = 40
 
 
 def cell(text: str) -> str:
-    """Text safe in a table cell: pipes escaped, line breaks as <br>."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+    """Input text safe in a table cell of a pull request comment: control characters (line breaks
+    too) made visible, pipes escaped, no HTML (a quoted annotation value could hold tags)."""
+    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def code(text: str) -> str:
+    """``text`` as a code span in a cell; a backtick in it takes a longer fence (CommonMark)."""
+    text = visible(text).replace("|", "\\|")
+    if "`" not in text:
+        return f"`{text}`"
+    fence = "`" * (max(len(run) for run in re.findall("`+", text)) + 1)
+    return f"{fence} {text} {fence}"
 
 
 def render(findings: list[Finding], summary: Summary) -> str:
@@ -40,7 +54,7 @@ def render(findings: list[Finding], summary: Summary) -> str:
     if findings:
         out += ["| severity | rule | location | message | hint |", "|---|---|---|---|---|"]
         for f in findings:
-            cells = (f.severity.value, f"`{f.rule}`", f"`{cell(location(f))}`", cell(f.message), cell(f.hint))
+            cells = (f.severity.value, code(f.rule), code(location(f)), cell(f.message), cell(f.hint))
             out.append("| " + " | ".join(cells) + " |")
     else:
         out.append("No findings.")

@@ -6,6 +6,7 @@ with the config under it) are drawn once, so the diagram shows which workloads s
 
 from __future__ import annotations
 
+from ..escape import visible
 from ..explain import TreeNode
 
 # Mermaid shapes by node kind: workloads as boxes, interfaces as stadiums, networks as subroutines.
@@ -25,13 +26,10 @@ _SHAPES = {
 
 
 def label(text: str) -> str:
-    """Text safe inside a quoted Mermaid label (entity codes for quotes and angle brackets)."""
+    """Text safe inside a quoted Mermaid label (control characters made visible, entity codes for quotes
+    and angle brackets; line breaks of the drawing itself are given as <br/>)."""
     return (
-        text.replace("&", "#amp;")
-        .replace('"', "#quot;")
-        .replace("<", "#lt;")
-        .replace(">", "#gt;")
-        .replace("\n", "<br/>")
+        visible(text).replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
     )
 
 
@@ -56,8 +54,8 @@ def render(trees: list[TreeNode], direction: str = "LR") -> str:
         ident, new = node_id(node)
         if new:
             opening, closing = _SHAPES.get(node.kind, ('["', '"]'))
-            text = node.label + "".join(f"\n{mark}" for mark in node.marks)
-            lines.append(f"  {ident}{opening}{label(text)}{closing}")
+            text = "<br/>".join(label(part) for part in (node.label, *node.marks))
+            lines.append(f"  {ident}{opening}{text}{closing}")
         if parent is not None and (parent, ident) not in edges:
             edges.add((parent, ident))
             lines.append(f"  {parent} --> {ident}")

@@ -119,6 +119,7 @@ def document(findings: list[Finding], summary: Summary) -> dict[str, Any]:
                 ],
                 "columnKind": "unicodeCodePoints",
                 "results": [_result(f, index[f.rule]) for f in findings],
+                "properties": {"configuration": summary.configuration},
             }
         ],
     }

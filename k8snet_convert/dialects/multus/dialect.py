@@ -8,7 +8,8 @@ from ...manifests.plan import EditPlan
 from ...model import Inventory, Workload
 from ...options import Options
 from ..base import Reading
-from . import other_readers, reader, writer
+from . import devices, other_readers, reader, writer
+from .device_objects import extended_resource, template_fact
 from .nad import is_nad, network_of
 from .other_readers import OtherReaders
 
@@ -44,10 +45,20 @@ class MultusDialect:
         return writer.emit(ctx, plan, workloads)
 
     def emit_networks(self, ctx: FileContext, plan: EditPlan, readings: dict[str, Reading]) -> None:
-        """A NAD is the Multus form of a network already."""
+        """A NAD is the Multus form of a network already; what may change is where the devices of its
+        resourceName come from (--devices, a rule of this writer: the workloads have their Multus form)."""
+        devices.emit(ctx, plan, readings)
 
     def scan(
         self, obj: K8sObject, namespace: str, display: str, inventory: Inventory, options: Options
     ) -> None:
         if is_nad(obj):
             inventory.add_nad(network_of(obj, namespace, display))
+            return
+        # What --devices wrote, so that a run resolves it wherever it is (or finds it there already).
+        template = template_fact(obj, namespace, display)
+        if template is not None:
+            inventory.add_device_template(template)
+        resource = extended_resource(obj)
+        if resource is not None:
+            inventory.add_extended_class(resource, display)

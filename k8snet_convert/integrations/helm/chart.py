@@ -21,7 +21,7 @@ from ...findings import Finding, Severity
 from ...manifests.edit import Editor
 from ...manifests.render import detect_style
 from ...manifests.source import SourceText, decode
-from ...manifests.yamldoc import Document, YamlSyntaxError, iter_duplicate_keys, parse_documents
+from ...manifests.yamldoc import Document, YamlSyntaxError, parse_documents
 from ...options import Options, OutputMode
 from ...results import FileResult, error_finding
 from . import footprints, paths
@@ -132,15 +132,6 @@ def load_template(result: FileResult, options: Options) -> TemplateContext | Non
         masked=masked,
         analysis=analysis,
     )
-    for doc in docs:  # an else branch is masked: its spelling of a key is no duplicate
-        for key, name in iter_duplicate_keys(doc.root):
-            ctx.report(
-                "duplicate-key",
-                Severity.ERROR,
-                f"key {name!r} appears twice in one mapping (the API server rejects or collapses it)",
-                node=key,
-                hint="remove one of them",
-            )
     analysis.report(ctx)
     return ctx
 
@@ -220,12 +211,14 @@ def scan_template(
 
 
 # What a conversion of one file records for the run's cross-file checks (the pipeline's
-# ``record_cross_file``, handed in: the integration stays below the pipeline that calls it).
+# ``record_cross_file``), and what makes a parsed file unfit to convert (loading's ``check_documents``):
+# handed in, so the integration stays below the pipeline and the loading that call it.
 Record = Callable[[FileResult, FileContext, "dict[str, Reading]"], None]
+Check = Callable[[FileContext], None]
 
 
 def convert_template(
-    result: FileResult, options: Options, inventory: Inventory | None, record: Record
+    result: FileResult, options: Options, inventory: Inventory | None, record: Record, check: Check
 ) -> FileResult:
     """One chart template through the engine; its actions back in place in what is written."""
     from ... import engine, verdict
@@ -236,6 +229,7 @@ def convert_template(
     if ctx is None:
         return result
     assert ctx.masked is not None
+    check(ctx)  # an else branch is masked: its spelling of a key is no duplicate
     ctx.inventory = inventory if inventory is not None else file_inventory(ctx)
     conversion = engine.convert(ctx)
     record(result, ctx, conversion.readings)

@@ -207,7 +207,7 @@ def _namespace_config(ctx: FileContext, result: FileResult, root: MappingNode) -
         referenced = _references(root, list_key, folder, file)
         if file.exists():
             try:
-                same = file.read_bytes() == content.encode()
+                same = read_file(file, limit=len(content.encode())) == content.encode()
             except OSError:
                 same = False
             if not same and not referenced:

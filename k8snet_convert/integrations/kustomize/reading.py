@@ -39,9 +39,10 @@ def _stat_key(path: Path) -> tuple[int, int] | None:
 
 
 def _documents(path: Path) -> list[Document]:
-    """A file's documents, through the same guarded parser as every input (alias bombs, depth)."""
+    """A file's documents, through the same guarded reader and parser as every input (size limit,
+    regular files only, alias bombs, depth)."""
     try:
-        return parse_documents(decode(path.read_bytes()).text)
+        return parse_documents(decode(files.read_file(path)).text)
     except (OSError, ConvertError):
         return []
 
