@@ -180,6 +180,15 @@ def convert(
             show_default="keep",
         ),
     ] = None,
+    values_files: Annotated[
+        list[str] | None, typer.Option(help="Glob of more Helm values files (repeatable).")
+    ] = None,
+    verify_helm: Annotated[
+        bool | None,
+        typer.Option(
+            "--verify-helm", help="Prove converted chart templates with Helm's engine (extra: helm)."
+        ),
+    ] = None,
     verbose: Verbose = False,
 ) -> int:
     """Convert manifests (default: Multus to native) and print them, or write, diff or check them.
@@ -228,6 +237,8 @@ def convert(
             "emit_device_class": emit_device_class,
             "dra_api_version": dra_api_version,
             "drop_nads": drop_nads,
+            "values_files": tuple(values_files or ()),
+            "verify_helm": verify_helm,
             "devices": devices,
         },
     )

@@ -78,8 +78,9 @@ def build_options(inputs: list[str], flags: dict[str, Any], notes: list[Finding]
         if value is not None and value != ():
             merged[key] = value
             given[key] = None
-    if "exclude" in merged:
-        merged["exclude"] = tuple(merged["exclude"])
+    for key in ("exclude", "values_files"):
+        if key in merged:
+            merged[key] = tuple(merged[key])
     if "inventory" in settings and found is not None:
         # Paths of the configuration are relative to its own folder, wherever the run starts.
         merged["inventory"] = tuple(str(found.parent / path) for path in settings["inventory"])
@@ -110,6 +111,10 @@ def build_options(inputs: list[str], flags: dict[str, Any], notes: list[Finding]
     if problem:
         where = f"{given['name_template']}: " if given.get("name_template") else ""
         raise UsageError(where + problem)
+    if options.verify_helm:  # before any work: the proof needs Helm's engine (the helm extra)
+        from .integrations.helm.verify import require
+
+        require()
     if notes is not None:
         from .notices import ignored_options
 

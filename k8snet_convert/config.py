@@ -42,10 +42,11 @@ _BOOLS = {
     "quiet",
     "emit-device-class",
     "drop-nads",
+    "verify-helm",
     "respect-gitignore",
 }
 _INTS = {"jobs", "max-file-size"}
-_LISTS = {"exclude", "inventory"}
+_LISTS = {"exclude", "inventory", "values-files"}
 KNOWN = _STRINGS | _BOOLS | _INTS | _LISTS
 
 

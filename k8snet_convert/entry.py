@@ -26,6 +26,7 @@ CONVERT_SWITCHES = {
     "--verify-roundtrip": "verify_roundtrip",
     "--emit-device-class": "emit_device_class",
     "--drop-nads": "drop_nads",
+    "--verify-helm": "verify_helm",
 }
 _MODES = ("check", "write", "diff")
 # Set by the completion scripts of ``--install-completion`` (Click's _{PROG}_COMPLETE convention).

@@ -22,6 +22,17 @@ if TYPE_CHECKING:
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 EXTENSIONLESS = ("Kustomization",)  # kustomize's third file name
+# Templates that may hold Multus-era networking without being manifests: Helm helpers and YAML Jinja
+# templates are read to be reported (integrations/helm), never converted.
+TEMPLATE_SUFFIXES = (
+    ".tpl",
+    ".yaml.j2",
+    ".yml.j2",
+    ".yaml.jinja2",
+    ".yml.jinja2",
+    ".yaml.jinja",
+    ".yml.jinja",
+)
 
 
 def lexical(path: Path) -> Path:
@@ -169,7 +180,11 @@ def _walk(
                 elif prune is None or not _is_pruned(entry, display, prune):
                     folders.append(display + "/")
                 continue
-            wanted = name in EXTENSIONLESS or os.path.splitext(name)[1].lower() in EXTENSIONS
+            wanted = (
+                name in EXTENSIONLESS
+                or os.path.splitext(name)[1].lower() in EXTENSIONS
+                or name.lower().endswith(TEMPLATE_SUFFIXES)
+            )
             if not wanted or (exclude and _excluded(Path(display), exclude)):
                 continue
             if matcher is not None and matcher(name, False):

@@ -5,11 +5,10 @@ Below the pipeline and the integrations, which both read files this way.
 
 from __future__ import annotations
 
-from . import prefilter
 from .context import FileContext
 from .errors import ConvertError
 from .files import TooLarge, read_failure
-from .manifests import helm
+from .integrations import helm
 from .manifests.edit import Editor
 from .manifests.render import detect_style
 from .manifests.source import SourceText, decode
@@ -27,22 +26,32 @@ from .options import Options
 from .results import FileResult, error_finding, needs_parsing
 
 
-def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> FileContext | None:
+def load(
+    result: FileResult, options: Options, prefilter_bytes: bool = True, charts: bool = False
+) -> FileContext | None:
     """Decode and parse a file; None when it has nothing for us or cannot be read (findings say why).
 
     ``prefilter_bytes=False`` parses files without any marker too (lint reads native pods that way).
+    ``charts``: a chart's template is read with its actions masked (lint); otherwise it is skipped and
+    said (explain and validate read manifests; the conversion reads templates through the pipeline).
     """
     if len(result.original) > options.max_file_size:  # reported whatever it holds: it is not read
         too_large = TooLarge(len(result.original), options.max_file_size)
         result.findings.append(read_failure(result.display, too_large))
         return None
-    templated = helm.template_reason(result.path)
-    if templated:
-        if prefilter.may_contain_networking(result.original):
-            result.findings.append(helm.templated_finding(result.display, templated))
-        return None
     if prefilter_bytes and not needs_parsing(result.path, result.original, options):
         return None
+    kind = helm.template_kind(result.path)
+    if kind is not None:  # a chart's template: its actions masked (or a helper, reported)
+        from .integrations.helm import chart
+
+        if not charts:
+            chart.skipped(result)
+            return None
+        template = chart.load_chart_file(result, options, kind)
+        if template is not None:
+            check_documents(template)
+        return template
     try:
         source: SourceText = decode(result.original)
     except ConvertError as exc:
@@ -51,21 +60,12 @@ def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> 
     try:
         docs: list[Document] = parse_documents(source.text)
     except YamlSyntaxError as exc:
-        if "{{" in source.text:
-            result.findings.append(helm.templated_finding(result.display, "it contains {{ and is not YAML"))
+        if helm.template_syntax(source.text) and helm.other_template(result, source.text, None, options):
             return None
         result.findings.append(error_finding(result, exc))
         return None
-    for doc in docs if "{{" in source.text else ():  # no "{{" in the text, none in a scalar
-        node = helm.plain_template_scalar(doc.root)
-        if node is not None:
-            result.findings.append(
-                helm.templated_finding(
-                    result.display,
-                    f"line {node.start_mark.line + 1} holds template syntax {{{{ ... }}}} outside quotes",
-                )
-            )
-            return None
+    if helm.template_syntax(source.text) and helm.other_template(result, source.text, docs, options):
+        return None  # Jinja, envsubst, kube-burner...: named, untouched
     is_json = result.path is not None and result.path.suffix.lower() == ".json"
     style = detect_style([d.root for d in docs], is_json)
     ctx = FileContext(
@@ -78,6 +78,7 @@ def load(result: FileResult, options: Options, prefilter_bytes: bool = True) -> 
         is_json=is_json,
     )
     check_documents(ctx)
+    ctx.docs.extend(helm.raw_object_documents(docs, source.text, result.path, options))  # extraDeploy...
     return ctx
 
 

@@ -115,6 +115,10 @@ class Options:
     # the project configuration's ``inventory:`` paths, so a one-file pre-commit run resolves names the
     # repository defines elsewhere.
     inventory: tuple[str, ...] = ()
+    # More files read as Helm values (beside a chart's values*.yaml): globs, as --exclude takes them.
+    values_files: tuple[str, ...] = ()
+    # Prove each converted chart template with Helm's own engine (the ``helm`` extra).
+    verify_helm: bool = False
 
     def __post_init__(self) -> None:
         check_devices_target(self.devices, self.to)

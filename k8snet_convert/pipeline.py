@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from . import verdict
 from .context import FileContext
-from .loading import load
-from .manifests import helm
+from .integrations import helm
+from .loading import check_documents, load
 from .manifests.yamldoc import YamlSyntaxError, parse_documents
 from .model import Finding, Inventory, Severity
 from .options import Options, OutputMode
@@ -42,6 +42,10 @@ def convert_file(
 ) -> FileResult:
     """One file converted; ``inventory`` holds the run's facts (without one, the file's own)."""
     result = FileResult(display, path, data)
+    if helm.template_kind(path) is not None:  # a chart's template: converted with its actions masked
+        from .integrations.helm.chart import convert_template
+
+        return convert_template(result, options, inventory, record_cross_file, check_documents)
     if is_kustomization(path) and path is not None:
         from .integrations import kustomize
 
@@ -53,7 +57,7 @@ def convert_file(
     from .scan import file_inventory
 
     ctx.inventory = inventory if inventory is not None else file_inventory(ctx)
-    helm.check_values_file(ctx)
+    helm.check_values(ctx)
     if is_kustomization(path):
         # kustomization.yaml: JSON 6902 patches and the namespace transformer configuration
         from .integrations import kustomize
@@ -131,9 +135,7 @@ def record_cross_file(result: FileResult, ctx: FileContext, readings: dict[str, 
 
 def collect_inventory(files: Iterable[tuple[str, Path | None, bytes]], options: Options) -> Inventory:
     """The inventory of the given files (a run builds it in its workers; tests and callers use this)."""
-    from .scan import scan_bytes
-
     inventory = Inventory()
     for display, path, data in files:
-        scan_bytes(display, path, data, options, inventory)
+        helm.scan_bytes(display, path, data, options, inventory)
     return inventory

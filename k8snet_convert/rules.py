@@ -119,21 +119,82 @@ _RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "templated-file",
-        INFO,
+        WARN,
         _CHECK,
-        "A Helm template was skipped",
-        """Files in a chart's templates/ folder, or files with template syntax ({{ ... }}) that is not
-        YAML, are not manifests yet. They are never converted. Run k8snet-convert on the output of
-        `helm template` instead.""",
+        "A template of another engine holds Multus-era networking",
+        """Jinja (`{% %}`, `{{ name }}`, .j2 files), envsubst (`${VAR}`), kube-burner and other Go
+        templates outside a chart's templates/ folder, where template syntax decides what would be
+        converted (the YAML does not parse as it is, or an expression stands in a NAD, a workload's name,
+        a Multus annotation or a pod's networks). The file is left untouched; `check` fails on it. Convert
+        what it renders, or the template by hand, or suppress with
+        `# k8snet-convert: ignore[templated-file]`. Template syntax elsewhere (an image tag) is data: such
+        files are converted.""",
     ),
     _rule(
         "templated-value",
         WARN,
         _CHECK,
-        "A chart's values file sets a Multus annotation",
-        """The chart renders the annotation into workloads, so converting the values file alone would not
-        migrate them. Change the chart's templates and values by hand, then check the output of
-        `helm template` with `k8snet-convert check`.""",
+        "A values file or a Flux HelmRelease sets a Multus annotation",
+        """A chart's values (values*.yaml, files matched by --values-files, a HelmRelease's spec.values)
+        set k8s.v1.cni.cncf.io/networks (often under podAnnotations). The chart renders it into pods, so
+        only the chart can migrate it: the message says what its pods need natively. Convert the chart's
+        templates, give them the networks as values of their own, and remove the annotation from the
+        values. `check` fails on it.""",
+    ),
+    _rule(
+        "helm-dynamic-networks",
+        ERR,
+        _CHECK,
+        "A chart template's networks get their structure from template actions",
+        """The Multus annotation (or spec.networks) of a chart template is one action's output
+        (`{{ toJson .Values.networks }}`), holds `{{- range }}` / `{{- if }}` lines, or is JSON that only
+        rendering completes: it has no literal form to convert in place, and the template is left
+        untouched. Write the networks as a literal list with actions only inside names, interfaces and
+        values (`"name": "{{ .Values.n3.name }}"`), or write spec.networks by hand.""",
+    ),
+    _rule(
+        "helm-templated-config",
+        INFO,
+        _CHECK,
+        "A NAD template's CNI config is built by template actions",
+        """The config only becomes JSON once Helm renders it, so it is not checked here (the NAD itself
+        is kept as it is; --to native does not need its config). Lint the rendered chart to check it.""",
+    ),
+    _rule(
+        "helm-template-unparsed",
+        WARN,
+        _CHECK,
+        "A chart template that holds Multus-era networking cannot be read",
+        """Even with its template actions masked the file is not YAML (or an action is never closed), so
+        it is left untouched; `check` fails on it. Convert it by hand, then check the rendered chart.""",
+    ),
+    _rule(
+        "helm-helper-networks",
+        WARN,
+        _CHECK,
+        "A chart helper holds Multus-era networking",
+        """Helpers (_helpers.tpl and other files of templates/ that are not YAML) are named templates
+        that YAML templates include; they are never converted. `check` fails on one that holds a NAD or
+        a Multus annotation: move the networks into the YAML templates, or convert the helper by hand.""",
+    ),
+    _rule(
+        "helm-template-unsupported",
+        ERR,
+        _CONVERT,
+        "A chart template's conversion cannot be written back as a template",
+        """The conversion would cut a template action, copy an action of another template, take a hash
+        over template values (a generated name), or put the new spec.networks under a condition it cannot
+        repeat (an else branch). The template is left untouched; the message says which.""",
+    ),
+    _rule(
+        "helm-proof-failed",
+        ERR,
+        _CONVERT,
+        "--verify-helm: the converted chart renders differently from the converted rendering",
+        """With --verify-helm, Helm's own engine renders the chart before and after the conversion (with
+        its default values): converting the original rendering must give what the converted chart
+        renders, and both must render. The message names the template and the first difference; the
+        chart's files are left untouched.""",
     ),
     _rule(
         "too-large",

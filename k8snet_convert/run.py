@@ -120,7 +120,12 @@ def _convert(display: str, path: Path | None, data: bytes, options: Options) -> 
 
     try:
         with _collection_paused():
-            return pipeline.convert_file(display, path, data, options, _INVENTORY)
+            result = pipeline.convert_file(display, path, data, options, _INVENTORY)
+        if options.verify_helm and result.new is not None:
+            from .integrations.helm.verify import verify_result
+
+            verify_result(result, options)
+        return result
     except RecursionError:
         result = FileResult(display, path, data)
         result.findings.append(
@@ -288,7 +293,7 @@ def _survey_batch(entries: list[Entry], options: Options, facts_only: bool = Fal
             continue
         path = None if stdin else Path(display)
         if prefilter.may_hold_facts(data):
-            from .scan import scan_bytes  # the parsing half: only for files that hold facts
+            from .integrations.helm import scan_bytes  # the parsing half: only for files with facts
 
             scan_bytes(display, path, data, options, survey.inventory)
         if facts_only:

@@ -8,6 +8,7 @@ depends on the order files are read in: the inventory is complete before the fir
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from . import namespaces, prefilter
@@ -61,15 +62,24 @@ def settle(inventory: Inventory, options: Options) -> None:
     )
 
 
-def scan_bytes(display: str, path: Path | None, data: bytes, options: Options, inventory: Inventory) -> None:
-    """Add one file's objects; a file that cannot be read is its conversion's business, not the scan's."""
+def scan_bytes(
+    display: str,
+    path: Path | None,
+    data: bytes,
+    options: Options,
+    inventory: Inventory,
+    more: Callable[[list[Document], str], list[Document]] | None = None,
+) -> None:
+    """Add one file's objects; a file that cannot be read is its conversion's business, not the scan's.
+    ``more``: documents an integration finds inside these (a Helm values file's raw objects)."""
     if len(data) > options.max_file_size or not prefilter.may_hold_facts(data):
         return
     try:
-        docs = parse_documents(decode(data).text)
+        text = decode(data).text
+        docs = parse_documents(text)
     except (ConvertError, RecursionError):
         return
-    scan_documents(docs, display, path, options, inventory)
+    scan_documents(docs + (more(docs, text) if more else []), display, path, options, inventory)
 
 
 def file_inventory(ctx: FileContext) -> Inventory:

@@ -62,19 +62,25 @@ def judge(findings: Iterable[Finding], suppressions: Mapping[str, Suppressions],
             finding
         )
     verdict.findings.sort(key=Finding.sort_key)
-    verdict.exit_code = exit_code(verdict.findings, options.strict)
+    verdict.exit_code = exit_code(verdict.findings, options.strict, options.mode.checks)
     return verdict
 
 
-def exit_code(findings: Iterable[Finding], strict: bool) -> int:
-    """SPEC §7: 1 when ``check`` found work (a ``would-convert`` finding), 2 for any other error
-    (warnings too under ``--strict``), 4 when a file met a bug (``internal-error``); the highest wins."""
+def exit_code(findings: Iterable[Finding], strict: bool, checks: bool = False) -> int:
+    """SPEC §7: 1 when ``check`` found work (a ``would-convert`` finding, or Multus-era networking left
+    for a person: ``results.MIGRATION_LEFT``), 2 for any other error (warnings too under ``--strict``),
+    4 when a file met a bug (``internal-error``); the highest wins."""
+    from .results import MIGRATION_LEFT
+
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     code = EXIT_OK
     for finding in findings:
         if finding.rule == INTERNAL_ERROR:
             return EXIT_INTERNAL
-        if finding.rule == WOULD_CONVERT:
+        left = (
+            checks and finding.rule in MIGRATION_LEFT and finding.severity is Severity.WARNING and not strict
+        )
+        if finding.rule == WOULD_CONVERT or left:
             code = max(code, EXIT_WORK)
         elif finding.severity in failing:
             code = EXIT_INVALID

@@ -114,6 +114,16 @@ def test_the_measured_package_is_byte_compiled_first(tmp_path: Path) -> None:
     assert list((package / "__pycache__").glob("run.*.pyc"))
 
 
+def test_helm_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """benchmarks/helm.py end to end on two charts, one round (nothing compared with its target here)."""
+    pytest.importorskip("helm_python", reason="helm-python-sdk (the test extra) renders the baseline")
+    from benchmarks import helm
+
+    helm.main(["--charts", "2", "--repeat", "1"])
+    out = capsys.readouterr().out
+    assert "charts / rendered" in out and "one chart / one rendered" in out
+
+
 def test_big_file_benchmark_runs_on_tiny_sizes() -> None:
     """benchmarks/big_file.py (one file of many Pods) end to end, on sizes that take no time."""
     from benchmarks import big_file

@@ -109,10 +109,50 @@ CASES = [
         _files(pod("net-a").replace("  annotations:\n", "  annotations:\n    '<<': {team: a}\n")),
     ),
     Case(
-        "templated-file",
+        "templated-file",  # a kube-burner template: the pod's name is an action; reported at the annotation
+        _files(pod("net-a").replace("name: p\n", "name: p-{{.Iteration}}\n")),
+        7,
+        _files(pod("net-a").replace("image: busybox", "image: busybox:{{ variables.version }}")),
+    ),
+    Case(
+        "helm-dynamic-networks",
+        {"chart/Chart.yaml": "name: c\n", "chart/templates/pod.yaml": pod("{{ toJson .Values.networks }}")},
+        7,
+        {
+            "chart/Chart.yaml": "name: c\n",
+            "chart/templates/pod.yaml": pod('\'[{"name": "{{ .Values.n }}"}]\''),
+        },
+    ),
+    Case(
+        "helm-templated-config",
+        {
+            "chart/Chart.yaml": "name: c\n",
+            "chart/templates/nad.yaml": nad().replace('"type": "macvlan"', '"type": {{ .Values.t | quote }}'),
+        },
+        7,
+        {
+            "chart/Chart.yaml": "name: c\n",
+            "chart/templates/nad.yaml": nad().replace('"type": "macvlan"', '"type": "{{ .Values.t }}"'),
+        },
+    ),
+    Case(
+        "helm-template-unparsed",
+        {"chart/Chart.yaml": "name: c\n", "chart/templates/pod.yaml": pod("net-a") + "  - {{ .x }: [\n"},
+        12,
         {"chart/Chart.yaml": "name: c\n", "chart/templates/pod.yaml": pod("net-a")},
-        0,
-        {"chart/Chart.yaml": "name: c\n", "pods/pod.yaml": pod("net-a")},
+    ),
+    Case(
+        "helm-helper-networks",
+        {
+            "chart/Chart.yaml": "name: c\n",
+            "chart/templates/_helpers.tpl": '{{- define "c.net" -}}\n'
+            "k8s.v1.cni.cncf.io/networks: a\n{{- end }}\n",
+        },
+        2,
+        {
+            "chart/Chart.yaml": "name: c\n",
+            "chart/templates/_helpers.tpl": '{{- define "c.name" -}}\nc\n{{- end }}\n',
+        },
     ),
     Case(
         "templated-value",

@@ -90,7 +90,7 @@ def _check_file(
 ) -> suppress.Suppressions | None:
     """Run every checker on one file; its suppression comments (None for JSON or unparsed files)."""
     try:
-        ctx = load(result, options)
+        ctx = load(result, options, charts=True)
         if ctx is None:
             return None
         for checker in checkers:

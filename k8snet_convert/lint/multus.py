@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from ..context import FileContext
 from ..dialects.registry import DIALECTS
-from ..manifests import helm
+from ..integrations import helm
 from ..manifests.plan import EditPlan
 from ..pipeline import record_cross_file
 from ..results import FileResult
 
 
 def check(ctx: FileContext, result: FileResult) -> None:
-    helm.check_values_file(ctx)  # a chart's values that set the annotation (convert checks it too)
+    helm.check_values(ctx)  # values and HelmReleases that set the annotation (convert checks it too)
     reading = DIALECTS["multus"].read(ctx)
     readings = {"multus": reading}
     record_cross_file(result, ctx, readings)

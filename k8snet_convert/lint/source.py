@@ -58,13 +58,14 @@ def read_inputs(
         yield result
 
 
-def load(result: FileResult, options: Options) -> FileContext | None:
-    """The parsed file, or None when it has nothing to check or cannot be read (findings say why)."""
+def load(result: FileResult, options: Options, charts: bool = False) -> FileContext | None:
+    """The parsed file, or None when it has nothing to check or cannot be read (findings say why);
+    ``charts``: chart templates are read with their actions masked (lint), else skipped and said."""
     if prefilter.may_contain_networking(result.original) or not may_matter(result.original):
-        return pipeline.load(result, options)
-    return load_unmarked(result, options)
+        return pipeline.load(result, options, charts=charts)
+    return load_unmarked(result, options, charts)
 
 
-def load_unmarked(result: FileResult, options: Options) -> FileContext | None:
+def load_unmarked(result: FileResult, options: Options, charts: bool = False) -> FileContext | None:
     """``pipeline.load`` for a file without markers: native pods of the KEP's last revision have none."""
-    return pipeline.load(result, options, prefilter_bytes=False)
+    return pipeline.load(result, options, prefilter_bytes=False, charts=charts)

@@ -65,6 +65,9 @@ class Inventory:
     claims: dict[tuple[str, str, str], ClaimFact] = field(default_factory=dict)
     # Absolute folder -> the namespace a Flux Kustomization deploys it into (spec.targetNamespace).
     target_namespaces: dict[str, str] = field(default_factory=dict)
+    # Helm charts: the placeholder of each chart-wide template action (``.Values…`` said from the root)
+    # -> the action, so a conversion may copy a NAD's actions from one template into another.
+    template_actions: dict[str, str] = field(default_factory=dict)
     # --devices: the templates it wrote, by (namespace, name), and the DeviceClasses that map an extended
     # resource (spec.extendedResourceName -> the first file that defines one).
     device_templates: dict[tuple[str, str], DeviceTemplateFact] = field(default_factory=dict)
@@ -101,6 +104,7 @@ class Inventory:
         for claim in other.claims.values():
             self.add_claim(claim)
         self.target_namespaces.update(other.target_namespaces)
+        self.template_actions.update(other.template_actions)
         for template in other.device_templates.values():
             self.add_device_template(template)
         for resource, file in other.extended_classes.items():
