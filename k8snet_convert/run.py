@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from . import files, prefilter, stopping
+from .delivery import Progress, deliver, not_written, stage, write_failed
 from .errors import UsageError
-from .escape import visible
 from .findings import Finding, Severity
 from .options import Options, OutputMode
 from .output_dir import OutputDir
@@ -231,11 +231,11 @@ def _process_batch(
     if writes is not None:
         for outcome in outcomes:
             if isinstance(outcome, FileResult):
-                _stage(outcome, writes)
+                stage(outcome, writes)
         stopping.check()  # the last moment to stop: once renaming begins, the batch finishes
         for result, exc in writes.commit(defer_rename_flush=True):  # run() flushes the renames
             assert isinstance(result, FileResult)
-            _not_written(result, exc)
+            not_written(result, exc)
     keep = options.mode in (OutputMode.STDOUT, OutputMode.OUTPUT_DIR)
     return [o if keep or not isinstance(o, FileResult) or not _says_nothing(o) else None for o in outcomes]
 
@@ -316,7 +316,7 @@ def _survey(
     jobs: int,
     walked: _Walked,
     every: list[Entry] | None,
-    progress: _Progress,
+    progress: Progress,
 ) -> _Survey:
     """Every NAD, PodNetwork and CNI-DRA claim of the inputs and of the configuration's ``inventory``
     paths, and the files to convert: one walk and one read of every file, in batches of a worker pool
@@ -506,7 +506,7 @@ def _run(inputs: list[str], options: Options, out: TextIO, output: OutputDir | N
     jobs = _jobs(options)
     _STDIN = None
     every: list[Entry] | None = [] if options.mode in (OutputMode.STDOUT, OutputMode.OUTPUT_DIR) else None
-    progress = _Progress.start(options)
+    progress = Progress.start(options)
     try:
         survey = _survey(inputs, options, jobs, walked, every, progress)
     except stopping.Stopped:
@@ -556,7 +556,7 @@ def _run(inputs: list[str], options: Options, out: TextIO, output: OutputDir | N
             next_index += 1
             in_flight -= 1
         if output is not None:
-            _commit_output(output, outcome)
+            commit_output(output, outcome)
 
     def dispatch(batch: list[int]) -> None:
         nonlocal in_flight
@@ -649,10 +649,10 @@ def _count_finished_writes(
                     _record(outcome, item)
 
 
-def _commit_output(output: OutputDir, outcome: RunResult) -> None:
+def commit_output(output: OutputDir, outcome: RunResult) -> None:
     for display, exc in output.commit():
         assert isinstance(display, str)
-        outcome.findings.append(_write_failed(display, exc))
+        outcome.findings.append(write_failed(display, exc))
         with contextlib.suppress(ValueError):
             outcome.changed.remove(display)
 
@@ -664,7 +664,7 @@ def _take(
     many: bool,
     output: OutputDir | None,
     outcome: RunResult,
-    progress: _Progress,
+    progress: Progress,
 ) -> None:
     """Deliver one file's outcome (print or write it) and keep what the report needs."""
     if item is None:
@@ -675,61 +675,13 @@ def _take(
         progress.advance(None)
         return
     try:
-        _deliver(item, options, out, many, output)
+        deliver(item, options, out, many, output)
     except BrokenPipeError:  # stdout was closed (``| head``): the run ends, quietly (commands.guarded)
         raise
     except OSError as exc:  # read-only folder, full disk, changed meanwhile: original kept
-        item.findings.append(_write_failed(item.display, exc))
+        item.findings.append(write_failed(item.display, exc))
     _record(outcome, item)
     progress.advance(item)
-
-
-def _stage(result: FileResult, writes: files.StagedWrites) -> None:
-    """--write: the file's new content and the files its conversion adds, written where it was
-    converted (in a worker: 1,405 files of a 10,000-file tree cost half a second written one by one
-    in the main process). They land when the batch commits; a failure keeps the original and is the
-    file's finding."""
-    new = result.new if result.new is not None and result.new != result.original else None
-    # The files a conversion adds first: a kustomization must not name a configuration file that
-    # could not be written.
-    staged: list[tuple[Path, bytes, bytes | None, bool]] = [
-        (path, data, None, True) for path, data in result.created
-    ]
-    if new is not None and result.path is not None:
-        staged.append((result.path, new, result.original, False))
-    for path, data, expected, create in staged:
-        problem = writes.add(result, path, data, expected, create)
-        if problem is not None:
-            _not_written(result, problem)
-            return  # nothing after a failure: the file stays as it was read
-
-
-def _not_written(result: FileResult, exc: OSError) -> None:
-    """The file's write failed: said, and it no longer counts as changed."""
-    result.findings.append(_write_failed(result.display, exc))
-    result.new = None
-    result.created = []
-
-
-def _write_failed(display: str, exc: OSError) -> Finding:
-    if isinstance(exc, files.HardLinked):
-        return Finding(
-            rule="hard-link",
-            severity=Severity.ERROR,
-            message=f"not written: {exc.strerror}; the file is unchanged",
-            file=display,
-            hint="convert a copy, or break the link (cp FILE FILE.new && mv FILE.new FILE), then run again",
-        )
-    reason = exc.strerror or str(exc)  # ChangedOnDisk and the like carry their message alone
-    return Finding(
-        rule="write-failed",
-        severity=Severity.ERROR,
-        message=f"not written: {reason}; the file on disk is unchanged",
-        file=display,
-        hint="replace the link by a file or folder, then run again"
-        if isinstance(exc, files.LinkRefused)
-        else "check the folder's permissions and free space, then run again",
-    )
 
 
 def _prepare_fork() -> None:
@@ -790,122 +742,3 @@ def _record(outcome: RunResult, result: FileResult) -> None:
                 podnetworks=result.podnetworks,
             )
         )
-
-
-class _Progress:
-    """A rich progress line on stderr for long runs on a terminal; otherwise nothing.
-
-    The number of files is not known in advance (the tree is walked as it is surveyed), so the bar
-    appears once a run has scanned enough files to be worth watching: files count as scanned in the
-    survey, and the conversion adds what it finds.
-    """
-
-    SHOW_AFTER = 200  # files
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.bar: Any = None
-        self.task: Any = None
-        self.scanned = self.converted = self.findings = 0
-
-    @classmethod
-    def start(cls, options: Options) -> _Progress:
-        return cls(not options.quiet and sys.stderr.isatty())
-
-    def scan(self, files: int) -> None:
-        self.scanned += files
-        self.advance(None)
-
-    def advance(self, result: FileResult | None) -> None:
-        if not self.enabled:
-            return
-        if result is not None:
-            self.converted += result.changed
-            self.findings += len(result.findings)
-        if self.bar is None and self.scanned >= self.SHOW_AFTER:
-            from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            self.bar = Progress(
-                SpinnerColumn(),
-                TextColumn(
-                    "{task.completed} files scanned, {task.fields[converted]} to convert, "
-                    "{task.fields[findings]} findings"
-                ),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self.bar.start()
-            self.task = self.bar.add_task("files", total=None, converted=0, findings=0)
-        if self.bar is not None:
-            self.bar.update(
-                self.task, completed=self.scanned, converted=self.converted, findings=self.findings
-            )
-
-    def stop(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-
-def _deliver(result: FileResult, options: Options, out: TextIO, many: bool, output: OutputDir | None) -> None:
-    mode = options.mode
-    new = result.new if result.new is not None and result.new != result.original else None
-    if mode is OutputMode.STDOUT:
-        if many or result.created:
-            out.write(f"---\n# Source: {visible(result.display)}\n")
-        text = _text(new if new is not None else result.original)
-        out.write(text)
-        if (many or result.created) and text and not text.endswith("\n"):
-            out.write("\n")
-        for path, data in result.created:
-            out.write(f"---\n# Source: {path.as_posix()} (new)\n{_text(data)}")
-    elif mode.diffs:
-        if new is not None:
-            out.write(unified_diff(result.display, _text(result.original), _text(new)))
-        for path, data in result.created:
-            out.write(unified_diff(path.as_posix(), "", _text(data), created=True))
-    elif mode is OutputMode.OUTPUT_DIR:
-        assert output is not None
-        if result.path is None:
-            return
-        # The files a conversion adds first, as --write does: a result never names a file not written.
-        staged = [*result.created, (result.path, new if new is not None else result.original)]
-        for path, data in staged:
-            problem = output.stage(result.display, path, data)
-            if problem is not None:
-                _not_written(result, problem)
-                return
-
-
-def _text(data: bytes) -> str:
-    from .errors import ConvertError
-    from .manifests.source import decode
-
-    try:
-        return decode(data).text
-    except ConvertError:
-        return data.decode("utf-8", errors="replace")
-
-
-def unified_diff(display: str, old: str, new: str, created: bool = False) -> str:
-    """git-style unified diff (``a/`` and ``b/`` prefixes; ``/dev/null`` for a new file)."""
-    import difflib
-
-    name = display.removeprefix("./")
-    if name.startswith("/"):
-        try:
-            name = Path(name).relative_to(Path.cwd()).as_posix()
-        except ValueError:
-            name = name.lstrip("/")
-    name = visible(name)  # a name is input: a line break in it would forge the next header
-    lines = difflib.unified_diff(
-        old.splitlines(keepends=True),
-        new.splitlines(keepends=True),
-        "/dev/null" if created else f"a/{name}",
-        f"b/{name}",
-    )
-    chunks = []
-    for line in lines:
-        chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(chunks)
