@@ -119,7 +119,10 @@ def _convert(display: str, path: Path | None, data: bytes, options: Options) -> 
     from . import pipeline  # the parsing half: imported only when a file needs it
 
     try:
-        with _collection_paused():
+        if len(data) > PAUSE_COLLECTION_ABOVE:
+            with _collection_paused():
+                result = pipeline.convert_file(display, path, data, options, _INVENTORY)
+        else:
             result = pipeline.convert_file(display, path, data, options, _INVENTORY)
         if options.verify_helm and result.new is not None:
             from .integrations.helm.verify import verify_result
@@ -154,6 +157,10 @@ def _convert(display: str, path: Path | None, data: bytes, options: Options) -> 
             )
         )
         return result
+
+
+# Files smaller than this convert between two collections anyway; pausing costs more than it saves.
+PAUSE_COLLECTION_ABOVE = 256 * 1024
 
 
 @contextlib.contextmanager
@@ -266,6 +273,8 @@ class _Survey:
     unreadable: list[Finding] = field(default_factory=list)
     # Each kustomization (absolute path) with the files it reads directly: the units of conversion.
     kustomizations: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    # Their contents as read (path, stamp, plain data): the conversion need not read them again.
+    contents: list[tuple[str, tuple[int, int], Any]] = field(default_factory=list)
     seen: int = 0
 
     def merge(self, other: _Survey) -> None:
@@ -274,6 +283,7 @@ class _Survey:
         self.plain += other.plain
         self.unreadable += other.unreadable
         self.kustomizations += other.kustomizations
+        self.contents += other.contents
         self.seen += other.seen
 
 
@@ -291,18 +301,22 @@ def _survey_batch(entries: list[Entry], options: Options, facts_only: bool = Fal
             if not facts_only:
                 survey.unreadable.append(data)
             continue
-        path = None if stdin else Path(display)
         if prefilter.may_hold_facts(data):
             from .integrations.helm import scan_bytes  # the parsing half: only for files with facts
 
-            scan_bytes(display, path, data, options, survey.inventory)
+            scan_bytes(display, None if stdin else Path(display), data, options, survey.inventory)
         if facts_only:
             continue
         if not stdin and is_kustomization(display):
             from .integrations.kustomize.units import links
+            from .manifests import plain
 
             here = os.path.normpath(os.path.join(cwd, display))
-            survey.kustomizations.append((here, links(here)))
+            content = plain.value_of(data)
+            survey.kustomizations.append((here, links(here, content if isinstance(content, dict) else {})))
+            key = plain.stamp(here) if needs_parsing(display, data, options) else None
+            if key is not None:  # the conversion reads it again (in the main process or forked workers)
+                survey.contents.append((here, key, content))
         if stdin or needs_parsing(display, data, options):
             survey.candidates.append((display, stdin))
         else:
@@ -515,6 +529,11 @@ def _run(inputs: list[str], options: Options, out: TextIO, output: OutputDir | N
     except BaseException:
         progress.stop()
         raise
+    if survey.contents:
+        from .manifests import plain
+
+        for path, key, content in survey.contents:
+            plain.prime(path, key, content)
     if survey.inventory.target_namespaces:
         from .scan import settle
 

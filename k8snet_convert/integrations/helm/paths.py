@@ -27,13 +27,19 @@ def chart_root(path: Path | str) -> Path | None:
     return _chart_root_of(os.path.dirname(lexical_str(path)))
 
 
-@lru_cache(maxsize=8192)
 def _chart_root_of(folder: str) -> Path | None:
-    """The nearest folder at or above ``folder`` with a Chart.yaml (cached: one stat per folder)."""
-    current = Path(folder)
-    if (current / "Chart.yaml").is_file():
-        return current
-    return None if current.parent == current else _chart_root_of(str(current.parent))
+    root = _chart_folder(folder)
+    return Path(root) if root is not None else None
+
+
+@lru_cache(maxsize=8192)
+def _chart_folder(folder: str) -> str | None:
+    """The nearest folder at or above ``folder`` with a Chart.yaml (cached: one stat per folder; strings,
+    not Paths: asked of every file a run converts)."""
+    if os.path.isfile(os.path.join(folder, "Chart.yaml")):
+        return folder
+    parent = os.path.dirname(folder)
+    return None if parent == folder else _chart_folder(parent)
 
 
 def template_kind(path: Path | str | None) -> str | None:
@@ -45,7 +51,7 @@ def template_kind(path: Path | str | None) -> str | None:
 @lru_cache(maxsize=16384)
 def _kind(given: str) -> str | None:
     folder, name = os.path.split(lexical_str(given))
-    root = _chart_root_of(folder)
+    root = _chart_folder(folder)
     if root is None:
         return None
     relative = os.path.relpath(folder, root).split(os.sep)

@@ -60,7 +60,11 @@ def _patch_paths(kustomization: str) -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def _patch_paths_cached(kustomization: str, _stamp: tuple[int, int]) -> frozenset[str]:
-    data = _load(kustomization)
+    return patch_paths_of(_load(kustomization), kustomization)
+
+
+def patch_paths_of(data: dict[str, Any], kustomization: str) -> frozenset[str]:
+    """The patch files a kustomization's content names, absolute and normalised."""
     base = os.path.dirname(os.path.abspath(kustomization))
     found: set[str] = set()
     for item in data.get("patchesStrategicMerge") or []:
