@@ -7,6 +7,7 @@ comes back unchanged. Each operation knows block and flow (JSON) layouts.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -322,3 +323,18 @@ class Editor:
         start, end = int(root.start_mark.index), int(root.end_mark.index)
         self._add(start, start, head)
         self._add(end, end, tail + nl + pad + "]" + nl + "}")
+
+
+def removed_runs(removed: list[bool]) -> Iterator[tuple[int, int]]:
+    """(first, last) index of each run of consecutive removed items: a run is removed by one edit, since
+    the commas between flow items belong to their neighbours (one edit per item would overlap)."""
+    i = 0
+    while i < len(removed):
+        if not removed[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(removed) and removed[j + 1]:
+            j += 1
+        yield i, j
+        i = j + 1

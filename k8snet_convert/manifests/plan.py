@@ -18,7 +18,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import render
-from .edit import Edit, Editor, content_end
+from .edit import Edit, Editor, content_end, removed_runs
 from .objects import K8sObject, PodTemplate
 from .yamldoc import Document, get, get_pair
 
@@ -143,14 +143,7 @@ class EditPlan:
         text, items = self.text, seq.value
         if self._unwrap_json_list(seq, removed):
             return
-        i = 0
-        while i < len(items):
-            if not removed[i]:
-                i += 1
-                continue
-            j = i
-            while j + 1 < len(items) and removed[j + 1]:
-                j += 1
+        for i, j in removed_runs(removed):
             if j + 1 < len(items):
                 span = (int(items[i].start_mark.index), int(items[j + 1].start_mark.index))
             elif i > 0:
@@ -158,7 +151,6 @@ class EditPlan:
             else:
                 span = (int(seq.start_mark.index) + 1, int(seq.end_mark.index) - 1)
             self.raw(span[0], span[1], "")
-            i = j + 1
 
     def _unwrap_json_list(self, seq: SequenceNode, removed: list[bool]) -> bool:
         """A JSON object a writer wrapped into a List is itself again once the List holds only it."""

@@ -15,7 +15,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import render
-from .edit import Edit, Editor, content_end
+from .edit import Edit, Editor, content_end, removed_runs
 from .objects import PodTemplate
 from .yamldoc import get, get_pair, scalar
 
@@ -225,19 +225,11 @@ def _edit_flow(
             body = editor.newline + layout.indent + body + editor.newline + layout.closing
         _raw(editor, start + 1, end - 1, body)
         return
-    i = 0
-    while i < len(spans):
-        if not removed[i]:
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(spans) and removed[j + 1]:
-            j += 1
+    for i, j in removed_runs(removed):
         if j + 1 < len(spans):
             _raw(editor, spans[i][0], spans[j + 1][0], "")
         else:  # the last run: the comma before it goes with it
             _raw(editor, spans[i - 1][1], spans[j][1], "")
-        i = j + 1
     if parts:
         _raw(editor, spans[-1][1], spans[-1][1], "".join(separator + part for part in parts))
 

@@ -110,34 +110,26 @@ def _carriers(
     for attachment in native.attachments:
         key = id(attachment.obj.node)
         node, path = attachment.obj.node, attachment.obj.path + "metadata.name"
+        label = f"PodNetworkAttachment {attachment.namespace}/{attachment.name}"
+        extras = extra_fields(attachment.obj) if key in consumed else []
+        why: tuple[str, str] | None = None  # (message, hint) when it stays, said
         if key in blocked:
-            kept_refs.update((r.namespace or attachment.namespace, r.name) for r in attachment.refs)
-            continue
-        if key not in consumed:
-            if warn_unused:
-                ctx.report_strict(
-                    "carrier-kept",
-                    Severity.WARNING,
-                    f"PodNetworkAttachment {attachment.namespace}/{attachment.name} is used by no workload "
-                    "in this file; it has no Multus form and is left as it is",
-                    node,
-                    path,
-                    hint="convert it together with the workloads that use it",
-                )
-            kept_refs.update((r.namespace or attachment.namespace, r.name) for r in attachment.refs)
-            continue
-        extras = extra_fields(attachment.obj)
-        if extras:
-            ctx.report_strict(
-                "carrier-kept",
-                Severity.WARNING,
-                f"PodNetworkAttachment {attachment.namespace}/{attachment.name} was read back into the "
-                f"Multus annotation but is kept: it has {', '.join(extras)}, which k8snet-convert never "
-                "writes",
-                node,
-                path,
-                hint="delete it by hand once nothing else needs it",
+            pass  # its workload was not converted: nothing to say about it
+        elif key not in consumed and warn_unused:
+            why = (
+                f"{label} is used by no workload in this file; it has no Multus form and is left as it is",
+                "convert it together with the workloads that use it",
             )
+        elif extras:
+            why = (
+                f"{label} was read back into the Multus annotation but is kept: it has "
+                f"{', '.join(extras)}, which k8snet-convert never writes",
+                "delete it by hand once nothing else needs it",
+            )
+        if key in blocked or key not in consumed or extras:
+            if why is not None:
+                ctx.report_strict("carrier-kept", Severity.WARNING, why[0], node, path, hint=why[1])
+            # what it references stays with it
             kept_refs.update((r.namespace or attachment.namespace, r.name) for r in attachment.refs)
             continue
         plan.remove_object(attachment.obj)

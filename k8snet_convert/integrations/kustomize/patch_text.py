@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import Node, ScalarNode
 
 from ...context import FileContext
 from ...manifests import render
@@ -247,20 +247,6 @@ def _navigate(node: Node | None, keys: tuple[str, ...]) -> Node | None:
     for key in keys:
         node = get(node, key)
     return node
-
-
-def _annotations_holder(
-    value: Node | None, rest: tuple[str, ...], item: MappingNode
-) -> tuple[MappingNode | None, str]:
-    """The mapping holding the annotations map inside an operation's value, and the key it is under.
-
-    ``rest`` is the path from the operation's target down to the annotations map; when it is empty the
-    value is the map itself, held by the operation under ``value``.
-    """
-    if not rest:
-        return item, "value"
-    holder = _navigate(value, rest[:-1])
-    return (holder if isinstance(holder, MappingNode) else None), rest[-1]
 
 
 def _dig(data: Any, path: tuple[str, ...]) -> Any:
