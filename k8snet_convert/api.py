@@ -78,7 +78,7 @@ def convert_text(
         raise TypeError(f"convert_text() expects the manifest as str, not {type(text).__name__}")
     settings = _options({"to": to, **options})
     from . import pipeline
-    from .results import FileResult, cross_file_findings
+    from .results import cross_file_findings, too_deep
     from .verdict import judge
 
     display = filename or TEXT_NAME
@@ -87,15 +87,7 @@ def convert_text(
     try:
         result = pipeline.convert_file(display, path, data, settings)
     except RecursionError:  # as the command line does: a pathological text is a finding
-        result = FileResult(display, path, data)
-        result.findings.append(
-            Finding(
-                rule="too-deep",
-                severity=Severity.ERROR,
-                message="the document is nested too deeply to be processed; the text is left as it was",
-                file=display,
-            )
-        )
+        result = too_deep(display, path, data, "the text is left as it was")
     suppressions = {display: result.suppressions} if result.suppressions is not None else {}
     verdict = judge([*result.findings, *cross_file_findings([result])], suppressions, settings)
     new = result.new if result.new is not None and not result.failed else None

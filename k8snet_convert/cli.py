@@ -289,7 +289,7 @@ def parse_annotation(
       k8snet-convert parse-annotation '[{"name": "a"}]' \\
           --namespace shop
     """
-    from .dialects.multus.annotation import parse_default_network, parse_networks
+    from .model.codec import parse_default_network, parse_networks
 
     if default_network:
         parsed = [parse_default_network(value, multus_namespace)]

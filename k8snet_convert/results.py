@@ -61,6 +61,22 @@ def nad_use(
     )
 
 
+def too_deep(
+    display: str, path: Path | None, data: bytes, left: str = "the file is left untouched"
+) -> FileResult:
+    """The result of a text nested beyond what the parser survives (RecursionError): a finding, no edit."""
+    result = FileResult(display, path, data)
+    result.findings.append(
+        Finding(
+            rule="too-deep",
+            severity=Severity.ERROR,
+            message=f"the document is nested too deeply to be processed; {left}",
+            file=display,
+        )
+    )
+    return result
+
+
 def error_finding(result: FileResult, exc: ConvertError) -> Finding:
     """The tool's own error about a whole file (or a place in it, when the error knows where)."""
     return Finding(

@@ -26,6 +26,7 @@ from .results import (
     is_kustomization,
     needs_parsing,
     symlink_findings,
+    too_deep,
     unreadable_folder_findings,
 )
 from .verdict import INTERNAL_ERROR, Verdict, judge
@@ -130,16 +131,7 @@ def _convert(display: str, path: Path | None, data: bytes, options: Options) -> 
             verify_result(result, options)
         return result
     except RecursionError:
-        result = FileResult(display, path, data)
-        result.findings.append(
-            Finding(
-                rule="too-deep",
-                severity=Severity.ERROR,
-                message="the document is nested too deeply to be processed; the file is left untouched",
-                file=display,
-            )
-        )
-        return result
+        return too_deep(display, path, data)
     except Exception as exc:  # a bug met on this file: said, with the traceback kept for a report
         from . import crash
 

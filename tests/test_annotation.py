@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from k8snet_convert.dialects.multus.annotation import (
+from k8snet_convert.errors import AnnotationError
+from k8snet_convert.model import SelectionElement
+from k8snet_convert.model.codec import (
     ParsedElement,
     format_annotation,
     format_json,
@@ -16,8 +18,6 @@ from k8snet_convert.dialects.multus.annotation import (
     parse_default_network,
     parse_networks,
 )
-from k8snet_convert.errors import AnnotationError
-from k8snet_convert.model import SelectionElement
 
 JSON_ERR = (
     "parsePodNetworkAnnotation: failed to parse pod Network Attachment Selection Annotation JSON format: "

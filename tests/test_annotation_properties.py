@@ -9,7 +9,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from k8snet_convert.dialects.multus.annotation import (
+from k8snet_convert.errors import AnnotationError
+from k8snet_convert.model import SelectionElement
+from k8snet_convert.model.codec import (
     format_annotation,
     format_json,
     format_short,
@@ -17,8 +19,6 @@ from k8snet_convert.dialects.multus.annotation import (
     parse_default_network,
     parse_networks,
 )
-from k8snet_convert.errors import AnnotationError
-from k8snet_convert.model import SelectionElement
 
 PROPERTY_SETTINGS = settings(max_examples=100, deadline=None)
 

@@ -16,10 +16,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from k8snet_convert.dialects.multus.annotation import parse_default_network, parse_networks
 from k8snet_convert.errors import AnnotationError, ConvertError
 from k8snet_convert.manifests.source import decode
 from k8snet_convert.manifests.yamldoc import parse_documents
+from k8snet_convert.model.codec import parse_default_network, parse_networks
 from k8snet_convert.options import AttachmentParams, Options, Profile
 from k8snet_convert.pipeline import convert_file
 

@@ -19,8 +19,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from k8snet_convert.dialects.multus.annotation import format_annotation, is_short_safe
 from k8snet_convert.model import Finding, SelectionElement, Severity
+from k8snet_convert.model.codec import format_annotation, is_short_safe
 from k8snet_convert.options import AttachmentParams, Options, Profile, Target
 from k8snet_convert.roundtrip import convert_text, round_trip
 

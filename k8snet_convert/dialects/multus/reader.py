@@ -11,9 +11,9 @@ from ...errors import AnnotationError
 from ...manifests.objects import K8sObject, PodTemplate, guessed_templates, iter_objects, pod_template
 from ...manifests.yamldoc import get, get_pair, get_path, is_true, scalar
 from ...model import Footprint, Severity, Workload
+from ...model.codec import ParsedElement, parse_default_network, parse_networks
 from ..base import Reading
 from . import other_readers
-from .annotation import ParsedElement, parse_default_network, parse_networks
 from .nad import is_nad, read_nad
 from .other_readers import OtherReaders
 

@@ -143,8 +143,8 @@ def _quoted(key: str) -> str:
 
 def needs(value: str, key: str, options: Options) -> str:
     """What the chart's pods need in native form, said in one line."""
-    from ...dialects.multus.annotation import parse_default_network, parse_networks
     from ...errors import AnnotationError
+    from ...model.codec import parse_default_network, parse_networks
     from ...model.names import apply_template
 
     try:
