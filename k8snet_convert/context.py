@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from yaml.nodes import Node
 
@@ -36,6 +37,12 @@ class FileContext:
     # The namespace of the object a patch of this file changes (kustomize applies a patch to an object of
     # its kustomization's resources, and the patched object keeps that object's namespace).
     patch_namespace: Callable[[K8sObject], str | None] | None = None
+    # Another part of the same file has errors (a big file converted in chunks, chunked.py): the file
+    # stays untouched, so nothing is added per network here either.
+    file_failed: bool = False
+    # What the writers learnt in the earlier parts of the same file (chunked.py): PodNetworks added, their
+    # NADs, generated object names; None when the context is the whole file.
+    file_state: dict[str, Any] | None = None
     _is_patch: bool | None = field(default=None, repr=False)
 
     @property

@@ -73,7 +73,7 @@ def convert(ctx: FileContext, apply: bool = True) -> Conversion:
     for name in from_:
         converted = [wl for wl in outcome.written if wl.dialect == name]
         DIALECTS[name].retire(ctx, plan, outcome.readings[name], converted, target_name)
-    if not ctx.has_errors:  # what would be added for each network: nothing is, so nothing is said
+    if not ctx.has_errors and not ctx.file_failed:  # nothing is added, so nothing is said
         target.emit_networks(ctx, plan, outcome.readings)
     if apply and not ctx.has_errors:
         plan.apply()

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import verdict
+from . import chunked, verdict
 from .context import FileContext
 from .integrations import helm
 from .loading import check_documents, load
@@ -51,6 +51,10 @@ def convert_file(
 
         if not kustomize.may_change(path, data, options):
             return result
+    if chunked.chunkable(path, data, options) and chunked.convert_in_chunks(
+        result, options, inventory, record_cross_file
+    ):
+        return result  # a big file, a run of documents at a time
     ctx = load(result, options)
     if ctx is None:
         return result

@@ -265,8 +265,6 @@ class _Survey:
     unreadable: list[Finding] = field(default_factory=list)
     # Each kustomization (absolute path) with the files it reads directly: the units of conversion.
     kustomizations: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
-    # Their contents as read (path, stamp, plain data): the conversion need not read them again.
-    contents: list[tuple[str, tuple[int, int], Any]] = field(default_factory=list)
     seen: int = 0
 
     def merge(self, other: _Survey) -> None:
@@ -275,7 +273,6 @@ class _Survey:
         self.plain += other.plain
         self.unreadable += other.unreadable
         self.kustomizations += other.kustomizations
-        self.contents += other.contents
         self.seen += other.seen
 
 
@@ -306,9 +303,6 @@ def _survey_batch(entries: list[Entry], options: Options, facts_only: bool = Fal
             here = os.path.normpath(os.path.join(cwd, display))
             content = plain.value_of(data)
             survey.kustomizations.append((here, links(here, content if isinstance(content, dict) else {})))
-            key = plain.stamp(here) if needs_parsing(display, data, options) else None
-            if key is not None:  # the conversion reads it again (in the main process or forked workers)
-                survey.contents.append((here, key, content))
         if stdin or needs_parsing(display, data, options):
             survey.candidates.append((display, stdin))
         else:
@@ -521,11 +515,6 @@ def _run(inputs: list[str], options: Options, out: TextIO, output: OutputDir | N
     except BaseException:
         progress.stop()
         raise
-    if survey.contents:
-        from .manifests import plain
-
-        for path, key, content in survey.contents:
-            plain.prime(path, key, content)
     if survey.inventory.target_namespaces:
         from .scan import settle
 

@@ -141,3 +141,17 @@ def unknown_findings(display: str, table: Suppressions) -> list[Finding]:
         )
         for line, column, rule in table.unknown
     ]
+
+
+def merged(parts: list[tuple[int, Suppressions]]) -> Suppressions:
+    """One file's table from the tables of its chunks (``chunked.py``), each with the number of documents
+    before it. Lines are the file's already; document indices are shifted."""
+    whole = Suppressions()
+    for before, table in parts:
+        for line, rules in table.by_line.items():
+            whole.by_line.setdefault(line, set()).update(rules)
+        for index, rules in table.by_document.items():
+            whole.by_document.setdefault(before + index, set()).update(rules)
+        whole.document_starts += table.document_starts
+        whole.unknown += table.unknown
+    return whole

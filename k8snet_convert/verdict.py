@@ -92,7 +92,7 @@ def finish_file(result: FileResult, ctx: FileContext) -> None:
     ``would-convert`` finding."""
     table = read_suppressions(result, ctx)
     if ctx.options.mode.checks and result.changed:
-        result.findings.append(_would_convert(result, ctx, table))
+        result.findings.append(would_convert(result, ctx, table))
 
 
 def read_suppressions(result: FileResult, ctx: FileContext) -> Suppressions | None:
@@ -108,7 +108,8 @@ def read_suppressions(result: FileResult, ctx: FileContext) -> Suppressions | No
     return table
 
 
-def _would_convert(result: FileResult, ctx: FileContext, table: Suppressions | None) -> Finding:
+def would_convert(result: FileResult, ctx: FileContext, table: Suppressions | None) -> Finding:
+    """check's finding for a file that would change, at its first Multus-era construct."""
     from .anchors import multus_constructs
 
     options = ctx.options

@@ -1255,18 +1255,3 @@ def test_a_kustomization_added_later_is_seen(tmp_path: Path) -> None:
     assert namespaces.nearest_kustomization(app) == tmp_path / "kustomization.yaml"
     (app / "kustomization.yaml").write_text("namespace: inner\n")
     assert namespaces.nearest_kustomization(app) == app / "kustomization.yaml"
-
-
-def test_a_primed_kustomization_is_read_again_once_it_changes(tmp_path: Path) -> None:
-    """The run's survey hands the conversion the kustomizations it parsed (plain.prime); a file written
-    since (another size or time) is read again, never taken from the survey."""
-    from k8snet_convert.manifests import plain
-
-    path = tmp_path / "kustomization.yaml"
-    path.write_text("namespace: a\n")
-    key = plain.stamp(str(path))
-    assert key is not None
-    plain.prime(str(path), key, {"namespace": "primed"})
-    assert plain.load(str(path)) == {"namespace": "primed"}
-    path.write_text("namespace: changed\n")
-    assert plain.load(str(path)) == {"namespace": "changed"}

@@ -88,15 +88,6 @@ def _scalar(tag: str, text: str) -> Any:
 _UNREADABLE = object()
 
 
-# Contents a caller has read already (the run's survey), by path: (modification time and size, value).
-_PRIMED: dict[str, tuple[tuple[int, int], Any]] = {}
-
-
-def prime(path: str, key: tuple[int, int], value: Any) -> None:
-    """Remember ``path``'s content as read at ``key`` (its stamp), so ``load`` does not read it again."""
-    _PRIMED[path] = (key, value)
-
-
 def load(path: str) -> Any:
     """The file's only document as plain data; ``UNREADABLE`` when it cannot be read or parsed,
     or holds several documents; None when it is missing or empty."""
@@ -105,9 +96,6 @@ def load(path: str) -> Any:
         return None
     if key[1] > current_read_limit():  # decided outside the cache: the limit is the run's
         return _UNREADABLE
-    primed = _PRIMED.get(path)
-    if primed is not None and primed[0] == key:
-        return primed[1]
     return _load_cached(path, key)
 
 

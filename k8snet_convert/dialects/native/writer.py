@@ -70,9 +70,13 @@ class NativeWriter:
     plan: EditPlan
     keys: ProfileKeys = field(init=False)
     names_taken: set[tuple[str, str, str]] = field(default_factory=set)  # (kind, namespace, name)
+    state: dict[str, Any] = field(init=False)
 
     def __post_init__(self) -> None:
         self.keys = profiles.keys_for(self.ctx.options.profile)
+        # A file converted in parts (chunked.py) shares these across its parts, as one context would.
+        self.state = self.ctx.file_state if self.ctx.file_state is not None else {}
+        self.names_taken = self.state.setdefault("names-taken", self.names_taken)
 
     def pod_network_name(self, namespace: str, name: str) -> str:
         return apply_template(self.ctx.options.name_template, namespace, name)
@@ -92,8 +96,11 @@ class NativeWriter:
     def emit_networks(self, nads: list[NadSite]) -> None:
         """A PodNetwork right after each NAD of the file (SPEC §4.3), unless the run already has it."""
         ctx = self.ctx
-        existing = {obj.name for doc in ctx.docs for obj in iter_objects(doc) if obj.kind == PODNETWORK_KIND}
-        seen: dict[str, NadSite] = {}
+        existing: set[str] = self.state.setdefault("podnetworks", set())
+        existing.update(
+            obj.name for doc in ctx.docs for obj in iter_objects(doc) if obj.kind == PODNETWORK_KIND
+        )
+        seen: dict[str, NadSite] = self.state.setdefault("podnetwork-nads", {})
         for nad in nads:
             name = self.pod_network_name(nad.namespace, nad.name)
             where = {"node": nad.obj.node, "path": nad.obj.path + "metadata.name"}
