@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from yaml.nodes import Node
 
@@ -13,10 +13,13 @@ from . import namespaces
 from .findings import Finding, Severity
 from .manifests.edit import Editor
 from .manifests.objects import K8sObject
+from .manifests.render import detect_style
 from .manifests.source import SourceText
 from .manifests.yamldoc import Document, line_col
 from .model.inventory import Inventory
 from .options import Options
+
+_Self = TypeVar("_Self", bound="FileContext")
 
 
 @dataclass
@@ -50,6 +53,22 @@ class FileContext:
         if self._is_patch is None:
             self._is_patch = bool(self.patch_test is not None and self.patch_test())
         return self._is_patch
+
+    @classmethod
+    def of(
+        cls: type[_Self],
+        display: str,
+        path: Path | None,
+        source: SourceText,
+        docs: list[Document],
+        options: Options,
+        is_json: bool,
+        **more: Any,
+    ) -> _Self:
+        """A context for parsed ``source``: its editor writes in the style the documents show."""
+        style = detect_style([d.root for d in docs], is_json)
+        editor = Editor(source.text, source.newline, style)
+        return cls(display, path, source, docs, options, editor, is_json, **more)
 
     @property
     def text(self) -> str:

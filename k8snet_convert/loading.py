@@ -9,8 +9,6 @@ from .context import FileContext
 from .errors import ConvertError
 from .files import TooLarge, read_failure
 from .integrations import helm
-from .manifests.edit import Editor
-from .manifests.render import detect_style
 from .manifests.source import SourceText, decode
 from .manifests.yamldoc import (
     MERGE_KEY_HINT,
@@ -67,16 +65,7 @@ def load(
     if helm.template_syntax(source.text) and helm.other_template(result, source.text, docs, options):
         return None  # Jinja, envsubst, kube-burner...: named, untouched
     is_json = result.path is not None and result.path.suffix.lower() == ".json"
-    style = detect_style([d.root for d in docs], is_json)
-    ctx = FileContext(
-        display=result.display,
-        path=result.path,
-        source=source,
-        docs=docs,
-        options=options,
-        editor=Editor(source.text, source.newline, style),
-        is_json=is_json,
-    )
+    ctx = FileContext.of(result.display, result.path, source, docs, options, is_json)
     check_documents(ctx)
     ctx.docs.extend(helm.raw_object_documents(docs, source.text, result.path, options))  # extraDeploy...
     return ctx

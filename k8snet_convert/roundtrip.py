@@ -31,9 +31,8 @@ from .context import FileContext
 from .dialects.base import Reading
 from .dialects.multus.devices import undo_devices
 from .dialects.registry import DIALECTS
-from .manifests.edit import Editor, content_end
+from .manifests.edit import content_end
 from .manifests.objects import K8sObject, iter_objects, pod_template
-from .manifests.render import detect_style
 from .manifests.source import SourceText, dominant_newline
 from .manifests.yamldoc import YamlSyntaxError, get, parse_documents, to_python
 from .model import Attachment, Finding, Inventory, PodNetworkFact, Severity, Workload
@@ -66,17 +65,8 @@ def load_text(
     from .scan import file_inventory
 
     docs = parse_documents(text)
-    newline = dominant_newline(text)
-    style = detect_style([d.root for d in docs], is_json)
-    ctx = FileContext(
-        display=display,
-        path=path,
-        source=SourceText(text=text, encoding="utf-8", bom=b"", newline=newline),
-        docs=docs,
-        options=options,
-        editor=Editor(text, newline, style),
-        is_json=is_json,
-    )
+    source = SourceText(text=text, encoding="utf-8", bom=b"", newline=dominant_newline(text))
+    ctx = FileContext.of(display, path, source, docs, options, is_json)
     check_documents(ctx)
     own = file_inventory(ctx)
     if inventory is not None:

@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING
 from ...context import FileContext
 from ...errors import ConvertError
 from ...findings import Finding, Severity
-from ...manifests.edit import Editor
-from ...manifests.render import detect_style
 from ...manifests.source import SourceText, decode
 from ...manifests.yamldoc import Document, YamlSyntaxError, parse_documents
 from ...options import Options, OutputMode
@@ -117,20 +115,11 @@ def load_template(result: FileResult, options: Options) -> TemplateContext | Non
         docs = masked_documents(masked)
         analysis = footprints.analyse(masked, docs, scoped, first=analysis)
     is_json = result.path is not None and result.path.suffix.lower() == ".json"
-    style = detect_style([d.root for d in docs], is_json)
     masked_source = SourceText(
         text=masked.text, encoding=source.encoding, bom=source.bom, newline=source.newline
     )
-    ctx = TemplateContext(
-        display=result.display,
-        path=result.path,
-        source=masked_source,
-        docs=docs,
-        options=scoped,
-        editor=Editor(masked.text, source.newline, style),
-        is_json=is_json,
-        masked=masked,
-        analysis=analysis,
+    ctx = TemplateContext.of(
+        result.display, result.path, masked_source, docs, scoped, is_json, masked=masked, analysis=analysis
     )
     analysis.report(ctx)
     return ctx

@@ -10,7 +10,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ... import namespaces
 from ...context import FileContext
-from ...dialects.multus.reader import DEFAULT_NETWORK_KEY, NETWORKS_KEY
+from ...dialects.multus.reader import MULTUS_POD_KEYS
 from ...errors import ConvertError
 from ...manifests import render
 from ...manifests.edit import Editor, content_end
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ...results import FileResult
 from .patch_text import _replace, _Where
 
-MULTUS_KEYS = (NETWORKS_KEY, DEFAULT_NETWORK_KEY)
+MULTUS_KEYS = MULTUS_POD_KEYS  # the two annotations a pod says its Multus networks with
 UNSUPPORTED = "kustomize-patch-unsupported"
 REVIEW = "kustomize-patch-review"
 PATCH_HINT = "--attachment-params annotation carries the parameters in a pod-template annotation instead"

@@ -34,11 +34,9 @@ from ...manifests.render import Style
 from ...manifests.yamldoc import get, get_pair, parse_documents, scalar, to_python
 from ...model import Severity
 from ...model.names import DEFAULT_NETWORK
-from .patch_editor import REVIEW, PatchEditor
+from .patch_editor import MULTUS_KEYS, REVIEW, PatchEditor
 from .patch_text import _dig, _navigate, _objects, _profile_keys, _synthetic_context, pointer, pointer_tokens
 from .reading import target_objects
-
-MULTUS_KEYS = (NETWORKS_KEY, DEFAULT_NETWORK_KEY)
 
 
 @dataclass
